@@ -1,0 +1,157 @@
+import TensorCore
+
+/// A feed-forward network of stages `h = f(x·W + b)` or, for a residual stage, `h = x + f(x·W + b)`.
+///
+/// This one type covers every network of the method:
+/// - the critic `[s, a] → Dense 256 + ReLU → Dense 256 + ReLU → Dense 1` (``relu(inputs:hidden:outputs:rng:)``);
+/// - the velocity net `x → Dense W + GELU → k × (x + GELU(Dense W x)) → Dense d`
+///   (``residualGELU(inputs:width:blocks:outputs:rng:)``).
+///
+/// A batch `[batch, inputs]` costs one GEMM per stage. ``forward(_:cache:)`` records what the
+/// backward pass needs in a reusable ``Cache``; ``backward(_:cache:gradients:accumulate:inputGradient:)``
+/// takes it back and writes weight gradients into a container of the same structure
+/// (``zerosLike()``) and, on request, `∂L/∂x` (the estimator's `∇ₐQ`).
+public final class MLP: ParameterContainer {
+    /// One stage: a dense layer, its activation, and whether the stage input is added back.
+    public struct Stage {
+        public let dense: Dense
+        public let activation: Activation
+        public let residual: Bool
+
+        public init(dense: Dense, activation: Activation, residual: Bool = false) {
+            precondition(!residual || dense.inputs == dense.outputs,
+                         "MLP.Stage: a residual stage needs a square layer, got \(dense.inputs)→\(dense.outputs)")
+            self.dense = dense
+            self.activation = activation
+            self.residual = residual
+        }
+    }
+
+    public let stages: [Stage]
+
+    public init(stages: [Stage]) {
+        precondition(!stages.isEmpty, "MLP: no stages")
+        for i in 1..<stages.count {
+            precondition(stages[i].dense.inputs == stages[i - 1].dense.outputs,
+                         "MLP: stage \(i) takes \(stages[i].dense.inputs) inputs, stage \(i - 1) gives \(stages[i - 1].dense.outputs)")
+        }
+        self.stages = stages
+    }
+
+    public var inputs: Int { stages[0].dense.inputs }
+    public var outputs: Int { stages[stages.count - 1].dense.outputs }
+
+    /// `inputs → (hidden[i], ReLU)… → outputs` (identity output), orthogonal gain √2 everywhere.
+    public static func relu(inputs: Int, hidden: [Int], outputs: Int, rng: inout RandomStream) -> MLP {
+        var stages: [Stage] = []
+        var width = inputs
+        for h in hidden {
+            stages.append(Stage(dense: Dense(inputs: width, outputs: h, rng: &rng), activation: .relu))
+            width = h
+        }
+        stages.append(Stage(dense: Dense(inputs: width, outputs: outputs, rng: &rng), activation: .identity))
+        return MLP(stages: stages)
+    }
+
+    /// `inputs → Dense width + GELU → blocks × residual(Dense width + GELU) → Dense outputs`.
+    public static func residualGELU(inputs: Int, width: Int, blocks: Int, outputs: Int, rng: inout RandomStream) -> MLP {
+        var stages = [Stage(dense: Dense(inputs: inputs, outputs: width, rng: &rng), activation: .gelu)]
+        for _ in 0..<blocks {
+            stages.append(Stage(dense: Dense(inputs: width, outputs: width, rng: &rng), activation: .gelu, residual: true))
+        }
+        stages.append(Stage(dense: Dense(inputs: width, outputs: outputs, rng: &rng), activation: .identity))
+        return MLP(stages: stages)
+    }
+
+    public func forEachParameter(_ body: (String, Tensor) throws -> Void) rethrows {
+        for (i, s) in stages.enumerated() {
+            try s.dense.forEachParameter { try body("layers.\(i).\($0)", $1) }
+        }
+    }
+
+    public func zerosLike() -> MLP {
+        MLP(stages: stages.map { Stage(dense: $0.dense.zerosLike(), activation: $0.activation, residual: $0.residual) })
+    }
+
+    /// What one forward pass leaves for its backward pass. Reuse one cache per call site: after
+    /// the first pass nothing is allocated. Tensors it hands out stay valid until the next
+    /// forward pass through the same cache.
+    public final class Cache {
+        let workspace = Workspace()
+        var input: MatrixRef?
+        var preActivations: [Tensor] = []
+        var outputs: [Tensor] = []
+
+        public init() {}
+    }
+
+    /// Runs the network on `x` `[batch, inputs]` and returns the output `[batch, outputs]`
+    /// (owned by `cache`). `x` must stay alive and unchanged until the backward pass.
+    @discardableResult
+    public func forward(_ x: MatrixRef, cache: Cache) -> Tensor {
+        precondition(x.cols == inputs, "MLP.forward: input has \(x.cols) columns, network takes \(inputs)")
+        let ws = cache.workspace
+        ws.reset()
+        cache.input = x
+        cache.preActivations.removeAll(keepingCapacity: true)
+        cache.outputs.removeAll(keepingCapacity: true)
+        var h = x
+        for s in stages {
+            let z = ws.matrix(x.rows, s.dense.outputs)
+            s.dense.forward(h, into: z)
+            var out = z
+            if s.activation != .identity || s.residual {
+                out = ws.matrix(x.rows, s.dense.outputs)
+                s.activation.apply(z, into: out)
+                if s.residual { addMatrix(h, to: out) }
+            }
+            cache.preActivations.append(z)
+            cache.outputs.append(out)
+            h = out.matrix
+        }
+        return cache.outputs[stages.count - 1]
+    }
+
+    /// Runs the network on a whole tensor.
+    @discardableResult
+    public func forward(_ x: Tensor, cache: Cache) -> Tensor { forward(x.matrix, cache: cache) }
+
+    /// Back-propagates `dy = ∂L/∂y` `[batch, outputs]` through the pass recorded in `cache`.
+    /// Weight gradients go into `gradients` (overwritten, or added when `accumulate`). Returns
+    /// `∂L/∂x` `[batch, inputs]` (owned by `cache`) when `inputGradient` is set, else nil.
+    @discardableResult
+    public func backward(_ dy: Tensor, cache: Cache, gradients: MLP,
+                         accumulate: Bool = false, inputGradient: Bool = false) -> Tensor? {
+        guard let input = cache.input, cache.outputs.count == stages.count else {
+            preconditionFailure("MLP.backward: no forward pass recorded in this cache")
+        }
+        precondition(dy.rows == input.rows && dy.cols == outputs, "MLP.backward: gradient shape \(dy.shape)")
+        let ws = cache.workspace
+        var g = dy
+        for i in stride(from: stages.count - 1, through: 0, by: -1) {
+            let s = stages[i]
+            let z = cache.preActivations[i]
+            var dz = g
+            if s.activation != .identity {
+                dz = ws.matrix(z.rows, z.cols)
+                s.activation.backward(g, input: z, into: dz)
+            }
+            let x = i == 0 ? input : cache.outputs[i - 1].matrix
+            let wantDx = i > 0 || inputGradient
+            let dx = wantDx ? ws.matrix(input.rows, s.dense.inputs) : nil
+            s.dense.backward(dz, input: x, gradients: gradients.stages[i].dense,
+                             inputGradient: dx, accumulate: accumulate)
+            guard let dx else { return nil }
+            if s.residual { Kernels.axpy(1, g, dx) }
+            g = dx
+        }
+        return g
+    }
+
+    private func addMatrix(_ x: MatrixRef, to out: Tensor) {
+        for r in 0..<out.rows {
+            let src = x.base + r * x.stride, dst = out.data + r * out.cols
+            for j in 0..<out.cols { dst[j] += src[j] }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import TensorCore
+
+/// Reading and writing the safetensors format (huggingface/safetensors), so checkpoints open in
+/// Python with `safetensors.numpy.load_file`.
+///
+/// Layout: an 8-byte little-endian header length `N`, `N` bytes of JSON
+/// `{"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, …, "__metadata__": {…}}`
+/// (padded with spaces to a multiple of 8), then the raw little-endian data. Files this project
+/// writes also carry a CRC-32 of the data section in the metadata (`data_crc32`), which reading
+/// checks, so a flipped byte is caught, not loaded.
+public enum Safetensors {
+    /// One tensor read from a file.
+    public struct Entry: Sendable {
+        public let shape: [Int]
+        public let values: [Float]
+    }
+
+    /// Writes `tensors` (names must be unique) and `metadata` to `url` atomically.
+    public static func write(_ tensors: [NamedTensor], metadata: [String: String] = [:], to url: URL) throws {
+        try AtomicFile.write(encode(tensors, metadata: metadata), to: url)
+    }
+
+    /// The file's bytes for `tensors` and `metadata`.
+    public static func encode(_ tensors: [NamedTensor], metadata: [String: String] = [:]) throws -> Data {
+        var seen = Set<String>()
+        var body = Data()
+        var entries: [String] = []
+        for t in tensors {
+            guard seen.insert(t.name).inserted else { throw CheckpointError.duplicateName(t.name) }
+            let begin = body.count
+            body.append(UnsafeBufferPointer(start: t.tensor.data, count: t.tensor.count))
+            let shape = t.tensor.shape.map(String.init).joined(separator: ",")
+            entries.append("\(jsonString(t.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(begin),\(body.count)]}")
+        }
+        var meta = metadata
+        meta["data_crc32"] = String(CRC32.checksum(body), radix: 16)
+        let metaJSON = meta.keys.sorted().map { "\(jsonString($0)):\(jsonString(meta[$0]!))" }.joined(separator: ",")
+        var header = "{\"__metadata__\":{\(metaJSON)}" + entries.map { "," + $0 }.joined() + "}"
+        while header.utf8.count % 8 != 0 { header += " " }
+        var out = Data()
+        var n = UInt64(header.utf8.count).littleEndian
+        withUnsafeBytes(of: &n) { out.append(contentsOf: $0) }
+        out.append(contentsOf: Array(header.utf8))
+        out.append(body)
+        return out
+    }
+
+    /// Reads every tensor and the metadata of the file at `url`.
+    public static func read(from url: URL) throws -> (tensors: [String: Entry], metadata: [String: String]) {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw CheckpointError.unreadable(url.path)
+        }
+        return try decode(data, source: url.path)
+    }
+
+    /// Parses the bytes of a safetensors file; `source` names it in errors.
+    public static func decode(_ data: Data, source: String) throws -> (tensors: [String: Entry], metadata: [String: String]) {
+        let bytes = [UInt8](data)
+        guard bytes.count >= 8 else { throw CheckpointError.corrupt(source, "file is \(bytes.count) bytes, shorter than the 8-byte header length") }
+        var headerLength: UInt64 = 0
+        for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        guard headerLength <= UInt64(bytes.count - 8) else {
+            throw CheckpointError.corrupt(source, "header length \(headerLength) exceeds the file (\(bytes.count) bytes)")
+        }
+        let dataStart = 8 + Int(headerLength)
+        let json = try? JSONSerialization.jsonObject(with: Data(bytes[8..<dataStart]))
+        guard let header = json as? [String: Any] else {
+            throw CheckpointError.corrupt(source, "header is not a JSON object")
+        }
+        let metadata = (header["__metadata__"] as? [String: String]) ?? [:]
+        let body = bytes[dataStart...]
+        if let expected = metadata["data_crc32"], String(CRC32.checksum(Data(body)), radix: 16) != expected {
+            throw CheckpointError.corrupt(source, "data checksum mismatch (the file was modified or truncated)")
+        }
+        var tensors: [String: Entry] = [:]
+        for (name, value) in header where name != "__metadata__" {
+            guard let info = value as? [String: Any],
+                  let dtype = info["dtype"] as? String,
+                  let shape = (info["shape"] as? [NSNumber])?.map(\.intValue),
+                  let offsets = (info["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2
+            else { throw CheckpointError.corrupt(source, "tensor '\(name)' has a malformed header entry") }
+            guard dtype == "F32" else { throw CheckpointError.unsupportedType(name: name, dtype: dtype) }
+            let count = shape.reduce(1, *)
+            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == 4 * count,
+                  offsets[1] <= body.count
+            else { throw CheckpointError.corrupt(source, "tensor '\(name)' has offsets \(offsets) inconsistent with shape \(shape) and \(body.count) data bytes") }
+            var values = [Float](repeating: 0, count: count)
+            values.withUnsafeMutableBytes { dst in
+                bytes.withUnsafeBytes { src in
+                    dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[(dataStart + offsets[0])..<(dataStart + offsets[1])]))
+                }
+            }
+            tensors[name] = Entry(shape: shape, values: values)
+        }
+        return (tensors, metadata)
+    }
+
+    private static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Why a checkpoint could not be written or loaded. Every case names the file or the tensor.
+public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    case unreadable(String)
+    case corrupt(String, String)
+    case duplicateName(String)
+    case unsupportedType(name: String, dtype: String)
+    case missingTensor(String)
+    case unexpectedTensor(String)
+    case shapeMismatch(name: String, file: [Int], expected: [Int])
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "cannot read checkpoint '\(path)'"
+        case .corrupt(let path, let why): "checkpoint '\(path)' is corrupt: \(why)"
+        case .duplicateName(let name): "tensor name '\(name)' appears twice"
+        case .unsupportedType(let name, let dtype): "tensor '\(name)' has dtype \(dtype); only F32 is supported"
+        case .missingTensor(let name): "checkpoint has no tensor '\(name)'"
+        case .unexpectedTensor(let name): "checkpoint has an unexpected tensor '\(name)' (renamed or from another model?)"
+        case .shapeMismatch(let name, let file, let expected): "tensor '\(name)' has shape \(file) in the checkpoint, the model expects \(expected)"
+        }
+    }
+}
+
+extension ParameterList {
+    /// Loads every tensor of this list from `entries` by name. Each name must be present with the
+    /// same shape; with `strict`, a tensor in the file that the list lacks is an error too.
+    /// Nothing is modified unless every check passes.
+    public func load(from entries: [String: Safetensors.Entry], strict: Bool = true) throws {
+        for (name, tensor) in zip(names, tensors) {
+            guard let e = entries[name] else { throw CheckpointError.missingTensor(name) }
+            guard e.shape == tensor.shape else { throw CheckpointError.shapeMismatch(name: name, file: e.shape, expected: tensor.shape) }
+        }
+        if strict, let extra = Set(entries.keys).subtracting(names).sorted().first {
+            throw CheckpointError.unexpectedTensor(extra)
+        }
+        for (name, tensor) in zip(names, tensors) {
+            entries[name]!.values.withUnsafeBufferPointer { tensor.data.update(from: $0.baseAddress!, count: tensor.count) }
+        }
+    }
+
+    /// The list as named tensors (for ``Safetensors/write(_:metadata:to:)``).
+    public var named: [NamedTensor] { zip(names, tensors).map { NamedTensor($0, $1) } }
+}
+
+/// CRC-32 (IEEE 802.3 polynomial, as zlib computes it).
+public enum CRC32 {
+    private static let table: [UInt32] = (0..<256).map { i in
+        var c = UInt32(i)
+        for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    public static func checksum(_ data: Data) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        data.withUnsafeBytes { raw in
+            for b in raw { crc = table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
+        }
+        return crc ^ 0xFFFF_FFFF
+    }
+}

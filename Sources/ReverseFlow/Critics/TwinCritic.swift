@@ -1,0 +1,125 @@
+import NeuralNet
+import TensorCore
+
+/// Two critics `Q₁, Q₂ : (s, a) → ℝ` with target copies, trained by TD regression.
+///
+/// Each critic is `concat(s, a) → (Dense + ReLU) × layers → Dense 1`. One update, as the reference's
+/// `update_q` computes it:
+///
+///     y   = r + γ · mask · min(Q̄₁, Q̄₂)(s′, a′)          (target critics; no gradient)
+///     Lᵢ  = mean_b (Qᵢ(s, a) − y)²                      for i = 1, 2
+///     gᵢ  = clip(∇Lᵢ, maxGradNorm)                      (each critic clipped on its own)
+///     θᵢ ← Adam(θᵢ, gᵢ);   θ̄ᵢ ← τ·θᵢ + (1 − τ)·θ̄ᵢ
+///
+/// `mask` is 0 only where the episode truly terminated (never on a time-limit truncation).
+/// Batch tensors are matrices: states `[B, S]`, actions `[B, A]`, rewards and masks `[B, 1]`.
+public final class TwinCritic {
+    /// The critic's hyperparameters (see the `paper` preset for their values).
+    public struct Settings: Sendable, Equatable {
+        /// Widths of the hidden ReLU layers.
+        public var hidden: [Int]
+        /// Adam learning rate.
+        public var learningRate: Float
+        /// Global gradient-norm clip per critic; nil disables clipping.
+        public var maxGradNorm: Float?
+        /// Discount γ.
+        public var discount: Float
+        /// Polyak rate τ of the target critics.
+        public var tau: Float
+
+        public init(hidden: [Int], learningRate: Float, maxGradNorm: Float?, discount: Float, tau: Float) {
+            self.hidden = hidden
+            self.learningRate = learningRate
+            self.maxGradNorm = maxGradNorm
+            self.discount = discount
+            self.tau = tau
+        }
+    }
+
+    /// What one update reports.
+    public struct Metrics: Sendable {
+        /// Mean over the two critics of the TD mean squared error.
+        public var loss: Float
+        /// Mean over the two critics of the gradient norm before clipping.
+        public var gradientNorm: Float
+        /// Mean TD target.
+        public var targetMean: Float
+    }
+
+    public let settings: Settings
+    public let stateDim: Int
+    public let actionDim: Int
+    /// The online critics `[Q₁, Q₂]`.
+    public let online: [MLP]
+    /// The target critics, Polyak copies of ``online``.
+    public let target: [MLP]
+    let gradients: [MLP]
+    let gradientLists: [ParameterList]
+    let onlineLists: [ParameterList]
+    let targetLists: [ParameterList]
+    let optimizers: [Adam]
+    let caches = [MLP.Cache(), MLP.Cache()]
+    let workspace = Workspace()
+
+    public init(stateDim: Int, actionDim: Int, settings: Settings, rng: inout RandomStream) {
+        self.settings = settings
+        self.stateDim = stateDim
+        self.actionDim = actionDim
+        var nets: [MLP] = []
+        for _ in 0..<2 { nets.append(MLP.relu(inputs: stateDim + actionDim, hidden: settings.hidden, outputs: 1, rng: &rng)) }
+        online = nets
+        target = nets.map { $0.copy() }
+        gradients = nets.map { $0.zerosLike() }
+        gradientLists = gradients.map { ParameterList($0) }
+        onlineLists = online.map { ParameterList($0) }
+        targetLists = target.map { ParameterList($0) }
+        optimizers = online.map { Adam(for: $0, settings: .init(learningRate: settings.learningRate)) }
+    }
+
+    /// `out[b] ← min(Q₁, Q₂)(s_b, a_b)` with the online critics; `out` is `[B, 1]`.
+    public func minQ(states: Tensor, actions: Tensor, into out: Tensor) {
+        workspace.reset()
+        let x = workspace.matrix(states.rows, stateDim + actionDim)
+        Kernels.concatColumns(states, actions, into: x)
+        let q1 = online[0].forward(x, cache: caches[0])
+        let q2 = online[1].forward(x, cache: caches[1])
+        Kernels.minimum(q1, q2, into: out)
+    }
+
+    /// One TD update of both critics followed by the Polyak step of the targets.
+    @discardableResult
+    public func update(states: Tensor, actions: Tensor, rewards: Tensor, masks: Tensor,
+                       nextStates: Tensor, nextActions: Tensor) -> Metrics {
+        let b = states.rows
+        workspace.reset()
+        // TD target from the target critics.
+        let next = workspace.matrix(b, stateDim + actionDim)
+        Kernels.concatColumns(nextStates, nextActions, into: next)
+        let y = workspace.matrix(b, 1)
+        Kernels.minimum(target[0].forward(next, cache: caches[0]), target[1].forward(next, cache: caches[1]), into: y)
+        Kernels.multiply(y, masks, into: y)
+        Kernels.scale(y, by: settings.discount, into: y)
+        Kernels.add(y, rewards, into: y)
+
+        let x = workspace.matrix(b, stateDim + actionDim)
+        Kernels.concatColumns(states, actions, into: x)
+        let dq = workspace.matrix(b, 1)
+        var loss: Double = 0, norm: Float = 0
+        for i in 0..<2 {
+            let q = online[i].forward(x, cache: caches[i])
+            loss += Kernels.meanSquaredError(q, y)
+            // ∂/∂q of mean (q − y)² is 2(q − y)/B.
+            Kernels.subtract(q, y, into: dq)
+            Kernels.scale(dq, by: 2 / Float(b), into: dq)
+            online[i].backward(dq, cache: caches[i], gradients: gradients[i])
+            if let clip = settings.maxGradNorm {
+                norm += clipGlobalNorm(gradientLists[i], maxNorm: clip)
+            } else {
+                norm += globalNorm(gradientLists[i])
+            }
+            optimizers[i].step(gradientLists[i])
+        }
+        for i in 0..<2 { polyakUpdate(target: targetLists[i], online: onlineLists[i], tau: settings.tau) }
+        return Metrics(loss: Float(loss / 2), gradientNorm: norm / 2, targetMean: Float(Kernels.sum(y) / Double(b)))
+    }
+}

@@ -1,0 +1,129 @@
+extension Tensor {
+    /// Sets every element to `value`.
+    @inlinable public func fill(_ value: Float) {
+        data.update(repeating: value, count: count)
+    }
+
+    /// Copies `other`'s elements (same shape) into this tensor.
+    @inlinable public func assign(_ other: Tensor) {
+        checkShape(self, other, "Tensor.assign")
+        data.update(from: other.data, count: count)
+    }
+}
+
+extension Kernels {
+    /// `out ← a + b` (in place is fine).
+    @inlinable public static func add(_ a: Tensor, _ b: Tensor, into out: Tensor) {
+        checkShape(a, b, "add"); checkShape(a, out, "add")
+        let x = a.data, y = b.data, z = out.data
+        for i in 0..<a.count { z[i] = x[i] + y[i] }
+    }
+
+    /// `out ← a − b` (in place is fine).
+    @inlinable public static func subtract(_ a: Tensor, _ b: Tensor, into out: Tensor) {
+        checkShape(a, b, "subtract"); checkShape(a, out, "subtract")
+        let x = a.data, y = b.data, z = out.data
+        for i in 0..<a.count { z[i] = x[i] - y[i] }
+    }
+
+    /// `out ← a ⊙ b`, the elementwise product (in place is fine).
+    @inlinable public static func multiply(_ a: Tensor, _ b: Tensor, into out: Tensor) {
+        checkShape(a, b, "multiply"); checkShape(a, out, "multiply")
+        let x = a.data, y = b.data, z = out.data
+        for i in 0..<a.count { z[i] = x[i] * y[i] }
+    }
+
+    /// `out ← min(a, b)` elementwise (in place is fine).
+    @inlinable public static func minimum(_ a: Tensor, _ b: Tensor, into out: Tensor) {
+        checkShape(a, b, "minimum"); checkShape(a, out, "minimum")
+        let x = a.data, y = b.data, z = out.data
+        for i in 0..<a.count { z[i] = min(x[i], y[i]) }
+    }
+
+    /// `out ← s · a` (in place is fine).
+    @inlinable public static func scale(_ a: Tensor, by s: Float, into out: Tensor) {
+        checkShape(a, out, "scale")
+        let x = a.data, z = out.data
+        for i in 0..<a.count { z[i] = s * x[i] }
+    }
+
+    /// `y ← y + α·x`.
+    @inlinable public static func axpy(_ alpha: Float, _ x: Tensor, _ y: Tensor) {
+        checkShape(x, y, "axpy")
+        let p = x.data, q = y.data
+        for i in 0..<x.count { q[i] += alpha * p[i] }
+    }
+
+    /// `a ← α·a + β·b`, the in-place linear blend used by Polyak averaging.
+    @inlinable public static func blend(_ a: Tensor, _ alpha: Float, _ b: Tensor, _ beta: Float) {
+        checkShape(a, b, "blend")
+        let p = a.data, q = b.data
+        for i in 0..<a.count { p[i] = alpha * p[i] + beta * q[i] }
+    }
+
+    /// Adds the vector `v` `[cols]` to every row of `m` `[rows, cols]` (bias broadcast), in place.
+    @inlinable public static func addRowVector(_ v: Tensor, to m: Tensor) {
+        precondition(v.count == m.cols, "addRowVector: vector of \(v.count) for \(m.cols) columns")
+        let b = v.data
+        for i in 0..<m.rows {
+            let row = m.data + i * m.cols
+            for j in 0..<m.cols { row[j] += b[j] }
+        }
+    }
+
+    /// Writes the row-wise concatenation `[a₁ | a₂ | …]` of blocks with equal row counts into
+    /// `out` `[rows, Σ cols]`, e.g. the critic input `concat(s, a)`.
+    @inlinable public static func concatColumns(_ parts: [Tensor], into out: Tensor) {
+        var offset = 0
+        for p in parts {
+            precondition(p.rows == out.rows, "concatColumns: part has \(p.rows) rows, output \(out.rows)")
+            copy(p.matrix, into: out.columns(offset..<(offset + p.cols)))
+            offset += p.cols
+        }
+        precondition(offset == out.cols, "concatColumns: parts give \(offset) columns, output has \(out.cols)")
+    }
+
+    /// Two-block form of ``concatColumns(_:into:)`` that builds no array (hot paths).
+    @inlinable public static func concatColumns(_ a: Tensor, _ b: Tensor, into out: Tensor) {
+        precondition(a.rows == out.rows && b.rows == out.rows && a.cols + b.cols == out.cols,
+                     "concatColumns: \(a.shape) | \(b.shape) into \(out.shape)")
+        copy(a.matrix, into: out.columns(0..<a.cols))
+        copy(b.matrix, into: out.columns(a.cols..<out.cols))
+    }
+
+    /// Copies a (possibly strided) view into another view of the same size.
+    @inlinable public static func copy(_ src: MatrixRef, into dst: MatrixRef) {
+        precondition(src.rows == dst.rows && src.cols == dst.cols,
+                     "copy: \(src.rows)×\(src.cols) into \(dst.rows)×\(dst.cols)")
+        for i in 0..<src.rows {
+            (dst.base + i * dst.stride).update(from: src.base + i * src.stride, count: src.cols)
+        }
+    }
+
+    /// Copies rows `indices[i]` of `src` into row `i` of `out` (gather, e.g. replay sampling or
+    /// the resampled particle of each state).
+    @inlinable public static func gatherRows(_ src: Tensor, _ indices: UnsafeBufferPointer<Int>, into out: Tensor) {
+        precondition(out.rows == indices.count && out.cols == src.cols, "gatherRows: output shape \(out.shape)")
+        for (i, r) in indices.enumerated() {
+            precondition(r >= 0 && r < src.rows, "gatherRows: index \(r) out of 0..<\(src.rows)")
+            (out.data + i * out.cols).update(from: src.data + r * src.cols, count: src.cols)
+        }
+    }
+
+    /// Repeats each row of `src` `[rows, cols]` `times` times into `out` `[rows·times, cols]`
+    /// (row r lands in rows r·times ..< (r+1)·times), e.g. a state for each of its particles.
+    @inlinable public static func repeatRows(_ src: Tensor, times: Int, into out: Tensor) {
+        precondition(out.rows == src.rows * times && out.cols == src.cols, "repeatRows: output shape \(out.shape)")
+        for r in 0..<src.rows {
+            let from = src.data + r * src.cols
+            for k in 0..<times { (out.data + (r * times + k) * src.cols).update(from: from, count: src.cols) }
+        }
+    }
+
+    /// Whether every element is finite (no NaN or ±Inf).
+    @inlinable public static func allFinite(_ a: Tensor) -> Bool {
+        let x = a.data
+        for i in 0..<a.count where !x[i].isFinite { return false }
+        return true
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+extension Kernels {
+    /// Column sums: `v[j] ← Σᵢ m[i, j]` (`v` has `m.cols` elements), or `v[j] += …` when
+    /// `accumulate` is set. This is the bias gradient of a dense layer.
+    @inlinable public static func sumColumns(_ m: Tensor, into v: Tensor, accumulate: Bool = false) {
+        precondition(v.count == m.cols, "sumColumns: output of \(v.count) for \(m.cols) columns")
+        let out = v.data
+        if !accumulate { out.update(repeating: 0, count: m.cols) }
+        for i in 0..<m.rows {
+            let row = m.data + i * m.cols
+            for j in 0..<m.cols { out[j] += row[j] }
+        }
+    }
+
+    /// Row sums: `v[i] ← Σⱼ m[i, j]` (`v` has `m.rows` elements).
+    @inlinable public static func sumRows(_ m: Tensor, into v: Tensor) {
+        precondition(v.count == m.rows, "sumRows: output of \(v.count) for \(m.rows) rows")
+        for i in 0..<m.rows {
+            let row = m.data + i * m.cols
+            var s: Float = 0
+            for j in 0..<m.cols { s += row[j] }
+            v.data[i] = s
+        }
+    }
+
+    /// Row maxima: `v[i] ← maxⱼ m[i, j]` (−∞ for an empty row).
+    @inlinable public static func maxRows(_ m: Tensor, into v: Tensor) {
+        precondition(v.count == m.rows, "maxRows: output of \(v.count) for \(m.rows) rows")
+        for i in 0..<m.rows { v.data[i] = rowMax(m.data + i * m.cols, m.cols) }
+    }
+
+    /// Index of the largest element of each row (the first one on ties).
+    @inlinable public static func argmaxRows(_ m: Tensor, into indices: UnsafeMutableBufferPointer<Int>) {
+        precondition(indices.count == m.rows, "argmaxRows: \(indices.count) outputs for \(m.rows) rows")
+        for i in 0..<m.rows {
+            let row = m.data + i * m.cols
+            var best = 0
+            for j in 1..<max(m.cols, 1) where row[j] > row[best] { best = j }
+            indices[i] = best
+        }
+    }
+
+    /// Stable row-wise log-sum-exp: `v[i] ← mᵢ + log Σⱼ exp(m[i, j] − mᵢ)` with `mᵢ` the row max,
+    /// so entries of ±1e4 neither overflow nor underflow. A row of all −∞ gives −∞.
+    @inlinable public static func logSumExpRows(_ m: Tensor, into v: Tensor) {
+        precondition(v.count == m.rows, "logSumExpRows: output of \(v.count) for \(m.rows) rows")
+        for i in 0..<m.rows {
+            let row = m.data + i * m.cols
+            let top = rowMax(row, m.cols)
+            if !top.isFinite { v.data[i] = top; continue }
+            var s: Float = 0
+            for j in 0..<m.cols { s += Foundation.exp(row[j] - top) }
+            v.data[i] = top + Foundation.log(s)
+        }
+    }
+
+    /// Row-wise softmax `out[i, j] ← exp(m[i, j] − mᵢ) / Σₖ exp(m[i, k] − mᵢ)`, max-shifted for
+    /// stability (in place is fine).
+    @inlinable public static func softmaxRows(_ m: Tensor, into out: Tensor) {
+        checkShape(m, out, "softmaxRows")
+        for i in 0..<m.rows {
+            let row = m.data + i * m.cols, o = out.data + i * m.cols
+            let top = rowMax(row, m.cols)
+            var s: Float = 0
+            for j in 0..<m.cols {
+                let e = Foundation.exp(row[j] - top)
+                o[j] = e
+                s += e
+            }
+            let inv = 1 / s
+            for j in 0..<m.cols { o[j] *= inv }
+        }
+    }
+
+    /// `Σ xᵢ²` over the whole tensor, accumulated in Float64 for an accurate norm.
+    @inlinable public static func sumOfSquares(_ a: Tensor) -> Double {
+        let x = a.data
+        var s: Double = 0
+        for i in 0..<a.count { s += Double(x[i]) * Double(x[i]) }
+        return s
+    }
+
+    /// `Σ xᵢ` over the whole tensor, accumulated in Float64.
+    @inlinable public static func sum(_ a: Tensor) -> Double {
+        let x = a.data
+        var s: Double = 0
+        for i in 0..<a.count { s += Double(x[i]) }
+        return s
+    }
+
+    /// Mean squared difference `(1/n) Σ (aᵢ − bᵢ)²`, accumulated in Float64.
+    @inlinable public static func meanSquaredError(_ a: Tensor, _ b: Tensor) -> Double {
+        checkShape(a, b, "meanSquaredError")
+        let x = a.data, y = b.data
+        var s: Double = 0
+        for i in 0..<a.count {
+            let d = Double(x[i]) - Double(y[i])
+            s += d * d
+        }
+        return a.count == 0 ? 0 : s / Double(a.count)
+    }
+
+    @usableFromInline static func rowMax(_ row: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+        var top = -Float.infinity
+        for j in 0..<n where row[j] > top { top = row[j] }
+        return top
+    }
+}

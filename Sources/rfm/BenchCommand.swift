@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import ReverseFlow
+import TensorCore
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the speed of the kernels and updates.",
+        subcommands: [GemmBench.self, CriticUpdateBench.self]
+    )
+}
+
+/// Prints `value` as one line of JSON with sorted keys.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+struct GemmBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "GFLOP/s of sgemm on the product shapes the agents use (paper preset sizes)."
+    )
+
+    @OptionGroup var compute: ComputeOptions
+    @Option(help: "State dimension.") var stateDim = 17
+    @Option(help: "Action dimension.") var actionDim = 6
+    @Option(help: "Batch size.") var batch = 256
+    @Option(help: "Hidden width.") var hidden = 256
+    @Flag(help: "Print one JSON object instead of a table.") var json = false
+
+    func validate() throws {
+        for (name, v) in [("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch), ("--hidden", hidden)] where v < 1 {
+            throw ValidationError("\(name) must be at least 1, got \(v)")
+        }
+    }
+
+    func run() throws {
+        compute.apply()
+        let shapes = GemmBenchmark.agentShapes(state: stateDim, action: actionDim, batch: batch, hidden: hidden)
+        let results = GemmBenchmark.run(shapes)
+        if json {
+            struct Report: Encodable { let threads: Int; let blas_core: String; let results: [GemmBenchmark.Result] }
+            try printJSON(Report(threads: compute.threads, blas_core: BLAS.coreName, results: results))
+            return
+        }
+        print("sgemm, \(compute.threads) thread(s), OpenBLAS core \(BLAS.coreName)")
+        print("     m      n      k  op     time (µs)   GFLOP/s  use")
+        for r in results {
+            let s = r.shape
+            let op = (s.transA ? "T" : "N") + (s.transB ? "T" : "N")
+            print(String(format: "%6d %6d %6d  %@  %12.1f  %8.1f  %@", s.m, s.n, s.k, op, r.microseconds, r.gflops, s.use))
+        }
+    }
+}
+
+struct CriticUpdateBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "critic-update",
+        abstract: "Milliseconds per twin-critic update (target forward, both critics' forward/backward, clip, Adam, Polyak)."
+    )
+
+    @OptionGroup var compute: ComputeOptions
+    @Option(help: "State dimension.") var stateDim = 17
+    @Option(help: "Action dimension.") var actionDim = 6
+    @Option(help: "Batch size.") var batch = 256
+    @Option(help: "Hidden width (two ReLU layers).") var hidden = 256
+    @Option(help: "Timed updates (median reported).") var iterations = 300
+    @Flag(help: "Print one JSON object (keys update_ms, gflops_effective, sgemm_gflops, …).") var json = false
+
+    func validate() throws {
+        for (name, v) in [("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch),
+                          ("--hidden", hidden), ("--iterations", iterations)] where v < 1 {
+            throw ValidationError("\(name) must be at least 1, got \(v)")
+        }
+    }
+
+    func run() throws {
+        compute.apply()
+        var o = CriticUpdateBenchmark.Options()
+        o.stateDim = stateDim
+        o.actionDim = actionDim
+        o.batch = batch
+        o.hidden = [hidden, hidden]
+        o.iterations = iterations
+        let r = CriticUpdateBenchmark.run(o, threads: compute.threads)
+        if json { return try printJSON(r) }
+        print("twin-critic update: batch \(r.batch), input \(r.stateDim)+\(r.actionDim), hidden \(r.hidden), \(r.threads) thread(s)")
+        print(String(format: "  %.3f ms per update (median of %d)", r.updateMs, iterations))
+        print(String(format: "  %.3f GFLOP per update, %.1f GFLOP/s effective", r.gflopPerUpdate, r.gflopsEffective))
+        print(String(format: "  sgemm %d×%d×%d alone: %.1f GFLOP/s (OpenBLAS core %@)", r.batch, hidden, hidden, r.sgemmGflops, r.blasCore))
+    }
+}

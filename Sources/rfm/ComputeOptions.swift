@@ -1,0 +1,19 @@
+import ArgumentParser
+import TensorCore
+
+/// Options every compute command shares.
+struct ComputeOptions: ParsableArguments {
+    @Option(name: .long, help: "OpenBLAS threads (set explicitly for reproducible numbers).")
+    var threads: Int = 2
+
+    func validate() throws {
+        guard (1...256).contains(threads) else {
+            throw ValidationError("--threads must be between 1 and 256, got \(threads)")
+        }
+    }
+
+    /// Applies the settings to the process (call before any math).
+    func apply() {
+        BLAS.setThreads(threads)
+    }
+}
