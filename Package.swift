@@ -44,7 +44,7 @@ let package = Package(
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReverseFlowTests", dependencies: ["ReverseFlow", "NeuralNet", "TensorCore"]),
+        .testTarget(name: "ReverseFlowTests", dependencies: ["ReverseFlow", "NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -116,16 +116,50 @@ public final class MLP: ParameterContainer {
     @discardableResult
     public func forward(_ x: Tensor, cache: Cache) -> Tensor { forward(x.matrix, cache: cache) }
 
-    /// Back-propagates `dy = ∂L/∂y` `[batch, outputs]` through the pass recorded in `cache`.
-    /// Weight gradients go into `gradients` (overwritten, or added when `accumulate`). Returns
-    /// `∂L/∂x` `[batch, inputs]` (owned by `cache`) when `inputGradient` is set, else nil.
+    /// Runs the network from stage 0's pre-activation `z₀ = x·W₀ + b₀` `[batch, W₀.outputs]`,
+    /// which the caller assembled itself (e.g. a flow rollout that computes the state and
+    /// embedding share of the first layer once). Inference only: the cache records no input, so
+    /// no backward pass can follow. Stage 0 must not be residual.
     @discardableResult
-    public func backward(_ dy: Tensor, cache: Cache, gradients: MLP,
+    public func forward(preActivation z0: Tensor, cache: Cache) -> Tensor {
+        precondition(!stages[0].residual && z0.cols == stages[0].dense.outputs,
+                     "MLP.forward(preActivation:): \(z0.shape) does not fit stage 0")
+        let ws = cache.workspace
+        ws.reset()
+        cache.input = nil
+        cache.preActivations.removeAll(keepingCapacity: true)
+        cache.outputs.removeAll(keepingCapacity: true)
+        var h = z0
+        if stages[0].activation != .identity {
+            h = ws.matrix(z0.rows, z0.cols)
+            stages[0].activation.apply(z0, into: h)
+        }
+        for s in stages.dropFirst() {
+            let z = ws.matrix(z0.rows, s.dense.outputs)
+            s.dense.forward(h.matrix, into: z)
+            var out = z
+            if s.activation != .identity || s.residual {
+                out = ws.matrix(z0.rows, s.dense.outputs)
+                s.activation.apply(z, into: out)
+                if s.residual { addMatrix(h.matrix, to: out) }
+            }
+            h = out
+        }
+        return h
+    }
+
+    /// Back-propagates `dy = ∂L/∂y` `[batch, outputs]` through the pass recorded in `cache`.
+    /// Weight gradients go into `gradients` (overwritten, or added when `accumulate`); pass nil
+    /// when only `∂L/∂x` is wanted (the estimator's `∇ₐQ`), which skips the weight products.
+    /// Returns `∂L/∂x` `[batch, inputs]` (owned by `cache`) when `inputGradient` is set, else nil.
+    @discardableResult
+    public func backward(_ dy: Tensor, cache: Cache, gradients: MLP?,
                          accumulate: Bool = false, inputGradient: Bool = false) -> Tensor? {
         guard let input = cache.input, cache.outputs.count == stages.count else {
             preconditionFailure("MLP.backward: no forward pass recorded in this cache")
         }
         precondition(dy.rows == input.rows && dy.cols == outputs, "MLP.backward: gradient shape \(dy.shape)")
+        precondition(gradients != nil || inputGradient, "MLP.backward: asked for neither weight nor input gradients")
         let ws = cache.workspace
         var g = dy
         for i in stride(from: stages.count - 1, through: 0, by: -1) {
@@ -139,8 +173,10 @@ public final class MLP: ParameterContainer {
             let x = i == 0 ? input : cache.outputs[i - 1].matrix
             let wantDx = i > 0 || inputGradient
             let dx = wantDx ? ws.matrix(input.rows, s.dense.inputs) : nil
-            s.dense.backward(dz, input: x, gradients: gradients.stages[i].dense,
-                             inputGradient: dx, accumulate: accumulate)
+            if let gradients {
+                s.dense.backward(dz, input: x, gradients: gradients.stages[i].dense, accumulate: accumulate)
+            }
+            if let dx { Kernels.gemm(dz.matrix, .none, s.dense.kernel.matrix, .transposed, into: dx.matrix) }
             guard let dx else { return nil }
             if s.residual { Kernels.axpy(1, g, dx) }
             g = dx

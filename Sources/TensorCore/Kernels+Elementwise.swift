@@ -33,6 +33,30 @@ extension Kernels {
         for i in 0..<a.count { z[i] = x[i] * y[i] }
     }
 
+    /// `y ← f(x)` elementwise for a small pointwise function (specialised and inlined at the
+    /// call site). In place is fine.
+    @inlinable public static func map(_ x: Tensor, into y: Tensor, _ f: (Float) -> Float) {
+        precondition(x.count == y.count, "map: \(x.count) inputs, \(y.count) outputs")
+        let p = x.data, q = y.data
+        for i in 0..<x.count { q[i] = f(p[i]) }
+    }
+
+    /// `out ← f(a, b)` elementwise (in place is fine).
+    @inlinable public static func zipMap(_ a: Tensor, _ b: Tensor, into out: Tensor, _ f: (Float, Float) -> Float) {
+        precondition(a.count == b.count && a.count == out.count, "zipMap: \(a.count), \(b.count), \(out.count) elements")
+        let x = a.data, y = b.data, z = out.data
+        for i in 0..<a.count { z[i] = f(x[i], y[i]) }
+    }
+
+    /// Adds one view to another of the same size, in place on `y` (`y ← y + x`).
+    @inlinable public static func add(_ x: MatrixRef, to y: MatrixRef) {
+        precondition(x.rows == y.rows && x.cols == y.cols, "add(view): \(x.rows)×\(x.cols) to \(y.rows)×\(y.cols)")
+        for i in 0..<x.rows {
+            let xs = x.base + i * x.stride, ys = y.base + i * y.stride
+            for j in 0..<x.cols { ys[j] += xs[j] }
+        }
+    }
+
     /// `out ← min(a, b)` elementwise (in place is fine).
     @inlinable public static func minimum(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "minimum"); checkShape(a, out, "minimum")

@@ -73,6 +73,23 @@ extension Kernels {
         }
     }
 
+    /// Row means and population standard deviations (two passes, so a large common offset does
+    /// not cancel the spread): `mean[i] = (1/n) Σⱼ m[i, j]`, `std[i] = √((1/n) Σⱼ (m[i, j] − mean[i])²)`.
+    @inlinable public static func meanAndStdRows(_ m: Tensor, mean: Tensor, std: Tensor) {
+        precondition(mean.count == m.rows && std.count == m.rows, "meanAndStdRows: outputs for \(m.rows) rows")
+        let n = Float(m.cols)
+        for i in 0..<m.rows {
+            let row = m.data + i * m.cols
+            var s: Float = 0
+            for j in 0..<m.cols { s += row[j] }
+            let mu = s / n
+            var v: Float = 0
+            for j in 0..<m.cols { v += (row[j] - mu) * (row[j] - mu) }
+            mean.data[i] = mu
+            std.data[i] = (v / n).squareRoot()
+        }
+    }
+
     /// `Σ xᵢ²` over the whole tensor, accumulated in Float64 for an accurate norm.
     @inlinable public static func sumOfSquares(_ a: Tensor) -> Double {
         let x = a.data

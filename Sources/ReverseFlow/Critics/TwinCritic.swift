@@ -60,6 +60,8 @@ public final class TwinCritic {
     let optimizers: [Adam]
     let caches = [MLP.Cache(), MLP.Cache()]
     let workspace = Workspace()
+    let evaluationCaches = [MLP.Cache(), MLP.Cache()]
+    let evaluationWorkspace = Workspace()
 
     public init(stateDim: Int, actionDim: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
