@@ -1,0 +1,100 @@
+import TensorCore
+
+/// A flow policy (method.md §2): noise `y₀ ~ N(0, I)` at `t = t_min` is carried to an action
+/// latent at `t = 1 − t_min` by `dy/dt = v_θ(t, y, s, λ)`, then `a = tanh(y)`.
+///
+/// Training points are on the linear path `y_t = t·y₁ + (1 − t)·y₀`, `t ~ U[t_min, 1 − t_min]`,
+/// and the regression target is the posterior mean velocity `ŷ₁ − ŷ₀`.
+public final class FlowPolicy: GenerativePolicy {
+    /// The ODE integrator.
+    public enum Integrator: String, Sendable, CaseIterable {
+        /// `y ← y + Δt·v(t, y)`: one network evaluation per step (the paper preset).
+        case euler
+        /// Heun's predictor–corrector: two evaluations per step, second order.
+        case heun
+    }
+
+    public struct Settings: Sendable, Equatable {
+        /// Integration steps (10 in the paper preset).
+        public var steps: Int
+        public var integrator: Integrator
+        /// The time margin `t_min` at both ends (0.01 in the paper preset).
+        public var tMin: Float
+        /// Whether actions are `tanh` of the latents.
+        public var squash: Bool
+
+        public init(steps: Int, integrator: Integrator = .euler, tMin: Float = 0.01, squash: Bool = true) {
+            self.steps = steps
+            self.integrator = integrator
+            self.tMin = tMin
+            self.squash = squash
+        }
+    }
+
+    public let network: PolicyNetwork
+    public let settings: Settings
+    public var squash: Bool { settings.squash }
+    private let rollout = PolicyNetwork.Rollout()
+    /// Sampling and training points live in separate pools: training points are drawn from
+    /// endpoints that a sampling call may just have returned.
+    private let samplingWorkspace = Workspace()
+    private let trainingWorkspace = Workspace()
+
+    public init(network: PolicyNetwork, settings: Settings) {
+        precondition(settings.steps >= 1, "FlowPolicy: need at least one integration step")
+        precondition(settings.tMin >= 0 && settings.tMin < 0.5, "FlowPolicy: t_min must be in [0, 0.5)")
+        self.network = network
+        self.settings = settings
+    }
+
+    public func sampleLatents(states: Tensor?, count: Int, particles: Int, temperature: Float, rng: inout RandomStream) -> Tensor {
+        let n = count * particles, d = network.actionDim
+        samplingWorkspace.reset()
+        let y = samplingWorkspace.matrix(n, d)
+        rng.fillNormal(y)
+        integrate(y, states: states, temperature: temperature)
+        return y
+    }
+
+    /// Integrates the flow in place from `y` at `t_min` to `1 − t_min`.
+    public func integrate(_ y: Tensor, states: Tensor?, temperature: Float) {
+        network.prepare(rollout, states: states, temperature: temperature)
+        let t0 = settings.tMin, t1 = 1 - settings.tMin
+        let dt = (t1 - t0) / Float(settings.steps)
+        let ws = rollout.workspace
+        ws.reset()
+        let yPred = ws.matrix(y.rows, y.cols), v0 = ws.matrix(y.rows, y.cols)
+        for i in 0..<settings.steps {
+            let t = t0 + dt * Float(i)
+            switch settings.integrator {
+            case .euler:
+                Kernels.axpy(dt, network.evaluate(rollout, latents: y, time: t), y)
+            case .heun:
+                v0.assign(network.evaluate(rollout, latents: y, time: t))
+                yPred.assign(y)
+                Kernels.axpy(dt, v0, yPred)
+                let v1 = network.evaluate(rollout, latents: yPred, time: t + dt)
+                Kernels.axpy(0.5 * dt, v0, y)
+                Kernels.axpy(0.5 * dt, v1, y)
+            }
+        }
+    }
+
+    public func trainingPoints(endpoints y1: Tensor, rng: inout RandomStream) -> PathPoints {
+        let b = y1.rows
+        let ws = trainingWorkspace
+        ws.reset()
+        let t = ws.vector(b), beta = ws.vector(b)
+        rng.fillUniform(t, low: settings.tMin, high: 1 - settings.tMin)
+        Kernels.map(t, into: beta) { 1 - $0 }
+        let y0 = ws.matrix(b, y1.cols), yt = ws.matrix(b, y1.cols)
+        rng.fillNormal(y0)
+        // y_t = t·y₁ + (1 − t)·y₀, row by row.
+        Kernels.groupAffine(y0, scale: beta, shift: y1, shiftScale: t, into: yt)
+        return PathPoints(latents: yt, times: t, alpha: t, beta: beta)
+    }
+
+    public func regressionTarget(y1: Tensor, y0: Tensor, into out: Tensor) {
+        Kernels.subtract(y1, y0, into: out)
+    }
+}
