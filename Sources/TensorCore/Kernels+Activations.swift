@@ -1,5 +1,3 @@
-import Foundation
-
 extension Kernels {
     /// `y ← max(x, 0)` (in place is fine).
     @inlinable public static func relu(_ x: Tensor, into y: Tensor) {
@@ -24,11 +22,10 @@ extension Kernels {
     /// `y = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (in place is fine).
     @inlinable public static func gelu(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "gelu")
-        let p = x.data, q = y.data
-        for i in 0..<x.count {
-            let v = p[i]
-            let u = geluScale * (v + geluCubic * v * v * v)
-            q[i] = 0.5 * v * (1 + Foundation.tanh(u))
+        let c = geluScale, k = geluCubic
+        forEachLane(x.data, y.data, count: x.count) { v in
+            let u: Lanes = c * (v + k * v * v * v)
+            return 0.5 * v * (1 + tanh(u))
         }
     }
 
@@ -37,20 +34,19 @@ extension Kernels {
     /// `x` is the GELU input (pre-activation). In place on `dy` is fine.
     @inlinable public static func geluBackward(_ dy: Tensor, input x: Tensor, into dx: Tensor) {
         checkShape(dy, x, "geluBackward"); checkShape(dy, dx, "geluBackward")
-        let g = dy.data, p = x.data, r = dx.data
-        for i in 0..<dy.count {
-            let v = p[i]
-            let v2 = v * v
-            let th = Foundation.tanh(geluScale * (v + geluCubic * v2 * v))
-            let d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * geluScale * (1 + 3 * geluCubic * v2)
-            r[i] = g[i] * d
+        let c = geluScale, k = geluCubic
+        forEachLane(x.data, dy.data, dx.data, count: x.count) { v, g in
+            let v2: Lanes = v * v
+            let th: Lanes = tanh(c * (v + k * v2 * v))
+            let outer: Lanes = 0.5 * (1 + th)
+            let inner: Lanes = (0.5 * c) * v * (1 - th * th) * (1 + (3 * k) * v2)
+            return g * (outer + inner)
         }
     }
 
     /// `y ← tanh(x)` (in place is fine).
     @inlinable public static func tanh(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "tanh")
-        let p = x.data, q = y.data
-        for i in 0..<x.count { q[i] = Foundation.tanh(p[i]) }
+        forEachLane(x.data, y.data, count: x.count) { tanh($0) }
     }
 }

@@ -95,6 +95,15 @@ extension Kernels {
         }
     }
 
+    /// Adds `v[i]` to every element of row `i` of `m` `[rows, cols]` (`v` has `rows` elements), in place.
+    @inlinable public static func addColumnVector(_ v: Tensor, to m: Tensor) {
+        precondition(v.count == m.rows, "addColumnVector: vector of \(v.count) for \(m.rows) rows")
+        for i in 0..<m.rows {
+            let row = m.data + i * m.cols, b = v.data[i]
+            for j in 0..<m.cols { row[j] += b }
+        }
+    }
+
     /// Writes the row-wise concatenation `[a₁ | a₂ | …]` of blocks with equal row counts into
     /// `out` `[rows, Σ cols]`, e.g. the critic input `concat(s, a)`.
     @inlinable public static func concatColumns(_ parts: [Tensor], into out: Tensor) {

@@ -49,9 +49,7 @@ extension Kernels {
             let row = m.data + i * m.cols
             let top = rowMax(row, m.cols)
             if !top.isFinite { v.data[i] = top; continue }
-            var s: Float = 0
-            for j in 0..<m.cols { s += Foundation.exp(row[j] - top) }
-            v.data[i] = top + Foundation.log(s)
+            v.data[i] = top + Foundation.log(sumOfShiftedExponentials(row, m.cols, shift: top, store: nil))
         }
     }
 
@@ -62,13 +60,7 @@ extension Kernels {
         for i in 0..<m.rows {
             let row = m.data + i * m.cols, o = out.data + i * m.cols
             let top = rowMax(row, m.cols)
-            var s: Float = 0
-            for j in 0..<m.cols {
-                let e = Foundation.exp(row[j] - top)
-                o[j] = e
-                s += e
-            }
-            let inv = 1 / s
+            let inv = 1 / sumOfShiftedExponentials(row, m.cols, shift: top, store: o)
             for j in 0..<m.cols { o[j] *= inv }
         }
     }
@@ -116,6 +108,27 @@ extension Kernels {
             s += d * d
         }
         return a.count == 0 ? 0 : s / Double(a.count)
+    }
+
+    /// `Σⱼ exp(row[j] − shift)`, vectorised; the terms are also written to `store` when given.
+    @inlinable static func sumOfShiftedExponentials(_ row: UnsafeMutablePointer<Float>, _ n: Int, shift: Float,
+                                                    store: UnsafeMutablePointer<Float>?) -> Float {
+        var acc = Lanes()
+        var i = 0
+        while i + 8 <= n {
+            let e = exp(UnsafeRawPointer(row + i).loadUnaligned(as: Lanes.self) - shift)
+            if let store { UnsafeMutableRawPointer(store + i).storeBytes(of: e, as: Lanes.self) }
+            acc += e
+            i += 8
+        }
+        var total = acc.sum()
+        while i < n {
+            let e = exp(Lanes(repeating: row[i] - shift))[0]
+            store?[i] = e
+            total += e
+            i += 1
+        }
+        return total
     }
 
     @usableFromInline static func rowMax(_ row: UnsafeMutablePointer<Float>, _ n: Int) -> Float {

@@ -9,6 +9,6 @@ struct RFM: ParsableCommand {
         abstract: "Reverse Flow Matching: online RL with flow and diffusion policies.",
         discussion: "Run `rfm help <command>` for a command's options.",
         version: ReverseFlowVersion.string,
-        subcommands: [Bench.self]
+        subcommands: [Toy.self, Bench.self]
     )
 }

@@ -21,12 +21,17 @@ public final class DiffusionPolicy: GenerativePolicy {
         public var schedule: NoiseSchedule
         public var sampler: Sampler
         public var squash: Bool
+        /// When set, each step's clean-sample prediction x̂₀ is clipped to `[−c, c]` (the usual
+        /// "clip denoised" of DDPM samplers; keeps an untrained model's samples in range).
+        public var clipDenoised: Float?
 
-        public init(steps: Int, schedule: NoiseSchedule = .vp(), sampler: Sampler = .ddpm, squash: Bool = true) {
+        public init(steps: Int, schedule: NoiseSchedule = .vp(), sampler: Sampler = .ddpm, squash: Bool = true,
+                    clipDenoised: Float? = nil) {
             self.steps = steps
             self.schedule = schedule
             self.sampler = sampler
             self.squash = squash
+            self.clipDenoised = clipDenoised
         }
     }
 
@@ -63,7 +68,7 @@ public final class DiffusionPolicy: GenerativePolicy {
     /// One reverse step `x_i → x_{i−1}` in place, given the predicted noise `ε` at step i.
     /// `scratch` and `noise` are work tensors of x's shape.
     ///
-    ///     x̂₀ = (x_i − √(1 − ᾱᵢ)·ε)/√ᾱᵢ
+    ///     x̂₀ = (x_i − √(1 − ᾱᵢ)·ε)/√ᾱᵢ          (clipped to [−c, c] when `clipDenoised` is set)
     ///     DDIM:  x_{i−1} = √ᾱᵢ₋₁·x̂₀ + √(1 − ᾱᵢ₋₁)·ε
     ///     DDPM:  x_{i−1} = √ᾱᵢ₋₁βᵢ/(1 − ᾱᵢ)·x̂₀ + √(1 − βᵢ)(1 − ᾱᵢ₋₁)/(1 − ᾱᵢ)·x_i + √(βᵢ(1 − ᾱᵢ₋₁)/(1 − ᾱᵢ))·z
     public func reverseStep(_ x: Tensor, predictedNoise eps: Tensor, step i: Int, scratch x0: Tensor, noise z: Tensor,
@@ -71,6 +76,7 @@ public final class DiffusionPolicy: GenerativePolicy {
         let ab = alphaBars[i], abPrev = alphaBars[i - 1]
         let sqrtAb = ab.squareRoot(), sqrtOneMinus = (1 - ab).squareRoot()
         Kernels.zipMap(x, eps, into: x0) { xi, e in (xi - sqrtOneMinus * e) / sqrtAb }
+        if let c = settings.clipDenoised { Kernels.map(x0, into: x0) { min(max($0, -c), c) } }
         switch settings.sampler {
         case .ddim:
             let a = abPrev.squareRoot(), b = (1 - abPrev).squareRoot()
