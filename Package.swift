@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // OpenBLAS from Debian (`libopenblas-dev`): the only C import for math.
@@ -25,19 +26,24 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // A per-thread FLOP counter (C11 thread-local storage).
-        .target(name: "CThreadLocal", path: "Sources/CThreadLocal"),
+        // Small C helpers: a per-thread FLOP counter, line-buffered stdout.
+        .target(name: "CSupport", path: "Sources/CSupport"),
         // Float32 tensors, GEMM, elementwise kernels, reductions, seeded RNG: the compute seam.
-        .target(name: "TensorCore", dependencies: ["CBLAS", "CThreadLocal"], swiftSettings: fastMath),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "CSupport"], swiftSettings: fastMath),
         // Layers with hand-written backward passes, Adam, clipping, Polyak, checkpoints.
         .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: fastMath),
         // Reinforcement learning: critics, policies, estimators, agents, training.
-        .target(name: "ReverseFlow", dependencies: ["TensorCore", "NeuralNet"], swiftSettings: fastMath),
+        .target(
+            name: "ReverseFlow",
+            dependencies: ["TensorCore", "NeuralNet", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Presets")],
+            swiftSettings: fastMath
+        ),
         // The command line.
         .executableTarget(
             name: "rfm",
             dependencies: [
-                "TensorCore", "NeuralNet", "ReverseFlow",
+                "TensorCore", "NeuralNet", "ReverseFlow", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath

@@ -1,5 +1,5 @@
 import CBLAS
-import CThreadLocal
+import CSupport
 
 /// Whether a GEMM operand is used as stored or transposed.
 public enum Transpose: Sendable {

@@ -118,8 +118,8 @@ public struct RandomStream: Sendable, Equatable {
     return (r * Foundation.cos(theta), r * Foundation.sin(theta))
 }
 
-/// SplitMix64's finaliser: a bijective mix used to derive stream ids.
-@inline(__always) func splitMix64(_ x: UInt64) -> UInt64 {
+/// SplitMix64's finaliser: a bijective mix used to derive stream ids and seeds.
+@inlinable public func splitMix64(_ x: UInt64) -> UInt64 {
     var z = x &+ 0x9E37_79B9_7F4A_7C15
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSupport
 import ReverseFlow
 
 /// `rfm`: Reverse Flow Matching for online reinforcement learning.
@@ -9,6 +10,17 @@ struct RFM: ParsableCommand {
         abstract: "Reverse Flow Matching: online RL with flow and diffusion policies.",
         discussion: "Run `rfm help <command>` for a command's options.",
         version: ReverseFlowVersion.string,
-        subcommands: [Toy.self, Bench.self]
+        subcommands: [Train.self, Eval.self, Toy.self, Bench.self]
     )
+
+    /// Line-buffered output, so progress reaches a pipe or a log file as it happens.
+    static func main() {
+        rfm_line_buffer_stdout()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -29,6 +29,9 @@ struct TwoMoonsCommand: ParsableCommand {
     @Option(help: "Posterior samples K per training point (the same for every method).") var posteriorSamples = 100
     @Option(help: "Training updates.") var updates = 1000
     @Option(help: "On-policy endpoints per update.") var batch = 256
+    @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
+    @Option(help: "The flow's time margin t_min.") var tMin: Float = 0.01
+    @Option(help: "Hidden width of the network.") var width = 128
     @Option(help: "Seeds, comma separated (e.g. 0,1,2).") var seed = "0"
     @Option(help: "Output folder.") var out = "runs/two-moons"
 
@@ -64,6 +67,9 @@ struct TwoMoonsCommand: ParsableCommand {
                 settings.posteriorSamples = posteriorSamples
                 settings.evaluationSamples = samples
                 settings.seed = s
+                settings.learningRate = learningRate
+                settings.tMin = tMin
+                settings.width = width
                 let (result, drawn, _) = TwoMoonsExperiment.run(settings) { line in print(line) }
                 let dir = root.appendingPathComponent("\(m.rawValue)-seed\(s)")
                 try TwoMoonsReport.write(result, samples: drawn, to: dir)

@@ -57,7 +57,8 @@ public final class TwinCritic {
     let gradientLists: [ParameterList]
     let onlineLists: [ParameterList]
     let targetLists: [ParameterList]
-    let optimizers: [Adam]
+    /// The two critics' optimisers.
+    public let optimizers: [Adam]
     let caches = [MLP.Cache(), MLP.Cache()]
     let workspace = Workspace()
     let evaluationCaches = [MLP.Cache(), MLP.Cache()]
@@ -90,8 +91,10 @@ public final class TwinCritic {
 
     /// One TD update of both critics followed by the Polyak step of the targets.
     @discardableResult
+    /// `nextValueBonus` `[B, 1]`, when given, is added to `min(Q̄₁, Q̄₂)(s′, a′)` before discounting
+    /// (SAC's entropy term `−α·log π(a′|s′)`).
     public func update(states: Tensor, actions: Tensor, rewards: Tensor, masks: Tensor,
-                       nextStates: Tensor, nextActions: Tensor) -> Metrics {
+                       nextStates: Tensor, nextActions: Tensor, nextValueBonus: Tensor? = nil) -> Metrics {
         let b = states.rows
         workspace.reset()
         // TD target from the target critics.
@@ -99,6 +102,7 @@ public final class TwinCritic {
         Kernels.concatColumns(nextStates, nextActions, into: next)
         let y = workspace.matrix(b, 1)
         Kernels.minimum(target[0].forward(next, cache: caches[0]), target[1].forward(next, cache: caches[1]), into: y)
+        if let bonus = nextValueBonus { Kernels.add(y, bonus, into: y) }
         Kernels.multiply(y, masks, into: y)
         Kernels.scale(y, by: settings.discount, into: y)
         Kernels.add(y, rewards, into: y)

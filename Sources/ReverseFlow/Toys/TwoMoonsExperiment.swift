@@ -55,6 +55,8 @@ public enum TwoMoonsExperiment {
         public var seed: UInt64 = 0
         /// The diffusions' clean-sample clip (the target lives well inside [−3, 3]²).
         public var clipDenoised: Float? = 3
+        /// The flow's time margin t_min.
+        public var tMin: Float = 0.01
 
         public init(method: Method, steps: Int? = nil) {
             self.method = method
@@ -94,7 +96,7 @@ public enum TwoMoonsExperiment {
         let network = PolicyNetwork(stateDim: 0, actionDim: 2, width: s.width, blocks: s.blocks,
                                     embeddingSize: s.embeddingSize, rng: &initRNG)
         let policy: GenerativePolicy = switch s.method {
-        case .rfm: FlowPolicy(network: network, settings: .init(steps: s.steps, squash: false))
+        case .rfm: FlowPolicy(network: network, settings: .init(steps: s.steps, tMin: s.tMin, squash: false))
         case .qne, .idem:
             DiffusionPolicy(network: network, settings: .init(steps: s.steps, schedule: .vp(), sampler: .ddpm, squash: false,
                                                               clipDenoised: s.clipDenoised))

@@ -1,0 +1,10 @@
+// Small C helpers that Swift cannot express directly.
+#pragma once
+
+// A per-thread FLOP counter. Swift has no thread-local globals; C11 does. Keeping the counter
+// per thread makes it exact for the thread that measures, whatever other threads compute.
+void rfm_flops_add(double flops);
+double rfm_flops_read(void);
+
+// Makes stdout line-buffered, so progress lines reach a pipe or a log file as they are printed.
+void rfm_line_buffer_stdout(void);

@@ -1,0 +1,207 @@
+import Foundation
+import NeuralNet
+import TensorCore
+
+/// The RFM agent (method.md §5): a flow policy in a tanh latent trained by reverse flow matching
+/// against the Boltzmann policy of a twin critic.
+///
+/// One update on a batch (s, a, r, mask, s′):
+/// 1. on-policy endpoints: P flow particles per state, one picked with probability
+///    softmax(min Q(s, tanh yᵢ)/λ); its latent y₁ is kept;
+/// 2. next actions a′ for s′ the same way;
+/// 3. the critic's TD update (``TwinCritic``) with a′;
+/// 4. the actor's regression onto posterior velocity targets from the critic just updated
+///    (``PolicyLearner`` with a ``PosteriorEstimator``); Polyak is part of step 3.
+///
+/// Acting: P particles, Boltzmann pick. Evaluation: P particles, the argmax-Q particle, with the
+/// noise derived from the state so the evaluation policy is deterministic.
+public final class RFMAgent: Agent {
+    public struct Settings: Sendable, Equatable {
+        public var critic: TwinCritic.Settings
+        public var actorWidth: Int
+        public var actorBlocks: Int
+        public var embeddingSize: Int
+        public var actorLearningRate: Float
+        public var actorMaxGradNorm: Float?
+        public var flowSteps: Int
+        public var integrator: FlowPolicy.Integrator
+        public var tMin: Float
+        public var posteriorSamples: Int
+        public var controlVariate: ControlVariate
+        /// Particles for the on-policy endpoints and next actions of an update.
+        public var trainingParticles: Int
+        /// Particles when acting in the environment.
+        public var actingParticles: Int
+        /// Particles for evaluation (argmax Q).
+        public var evaluationParticles: Int
+        /// λ at the start and the end of a log-linear schedule over `temperatureSteps` updates
+        /// (equal values: fixed λ, the paper preset).
+        public var temperatureInitial: Float
+        public var temperatureFinal: Float
+        public var temperatureSteps: Int
+
+        public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int,
+                    actorLearningRate: Float, actorMaxGradNorm: Float?, flowSteps: Int, integrator: FlowPolicy.Integrator,
+                    tMin: Float, posteriorSamples: Int, controlVariate: ControlVariate, trainingParticles: Int,
+                    actingParticles: Int, evaluationParticles: Int, temperatureInitial: Float, temperatureFinal: Float,
+                    temperatureSteps: Int) {
+            self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
+            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
+            self.actorMaxGradNorm = actorMaxGradNorm; self.flowSteps = flowSteps; self.integrator = integrator
+            self.tMin = tMin; self.posteriorSamples = posteriorSamples; self.controlVariate = controlVariate
+            self.trainingParticles = trainingParticles; self.actingParticles = actingParticles
+            self.evaluationParticles = evaluationParticles; self.temperatureInitial = temperatureInitial
+            self.temperatureFinal = temperatureFinal; self.temperatureSteps = temperatureSteps
+        }
+    }
+
+    public let settings: Settings
+    public let critic: TwinCritic
+    public let policy: FlowPolicy
+    public let learner: PolicyLearner
+    /// Updates taken (drives the temperature schedule).
+    public private(set) var updates = 0
+    private let workspace = Workspace()
+    private var picks: [Int] = []
+
+    public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
+        self.settings = settings
+        var actorRNG = rng.split(1), criticRNG = rng.split(2)
+        rng = rng.split(3)
+        let network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
+                                    blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
+        policy = FlowPolicy(network: network, settings: .init(steps: settings.flowSteps, integrator: settings.integrator,
+                                                              tMin: settings.tMin, squash: true))
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        let estimator = PosteriorEstimator(actionDim: actionSize, settings: .init(samples: settings.posteriorSamples,
+                                                                                   controlVariate: settings.controlVariate))
+        learner = PolicyLearner(policy: policy, estimator: estimator,
+                                settings: .init(learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm))
+    }
+
+    /// λ after `updates` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(updates/steps, 1))`.
+    public var temperature: Float {
+        let s = settings
+        if s.temperatureInitial == s.temperatureFinal { return s.temperatureInitial }
+        let fraction = min(max(Float(updates) / Float(max(s.temperatureSteps, 1)), 0), 1)
+        return Foundation.exp(Foundation.log(s.temperatureInitial) + (Foundation.log(s.temperatureFinal) - Foundation.log(s.temperatureInitial)) * fraction)
+    }
+
+    public func act(observations: Tensor, deterministic: Bool, rng: inout RandomStream) -> Tensor {
+        workspace.reset()
+        let actions = workspace.matrix(observations.rows, critic.actionDim)
+        if deterministic {
+            let y = evaluationLatents(observations)
+            select(states: observations, latents: y, particles: settings.evaluationParticles, boltzmann: false,
+                   rng: &rng, latentsOut: nil, actionsOut: actions)
+        } else {
+            let y = policy.sampleLatents(states: observations, count: observations.rows, particles: settings.actingParticles,
+                                         temperature: temperature, rng: &rng)
+            select(states: observations, latents: y, particles: settings.actingParticles, boltzmann: true,
+                   rng: &rng, latentsOut: nil, actionsOut: actions)
+        }
+        return actions
+    }
+
+    public func update(batch: ReplayBuffer.Batch, rng: inout RandomStream) -> Metrics {
+        let lambda = temperature
+        let b = batch.size, d = critic.actionDim, p = settings.trainingParticles
+        workspace.reset()
+        let endpoints = workspace.matrix(b, d), endpointActions = workspace.matrix(b, d)
+        let nextLatents = workspace.matrix(b, d), nextActions = workspace.matrix(b, d)
+        var sampleRNG = rng.split(1), learnRNG = rng.split(2)
+        rng = rng.split(3)
+        // 1–2. On-policy endpoints and next actions, each picked by Boltzmann resampling.
+        var y = policy.sampleLatents(states: batch.observations, count: b, particles: p, temperature: lambda, rng: &sampleRNG)
+        select(states: batch.observations, latents: y, particles: p, boltzmann: true, rng: &sampleRNG,
+               latentsOut: endpoints, actionsOut: endpointActions)
+        y = policy.sampleLatents(states: batch.nextObservations, count: b, particles: p, temperature: lambda, rng: &sampleRNG)
+        select(states: batch.nextObservations, latents: y, particles: p, boltzmann: true, rng: &sampleRNG,
+               latentsOut: nextLatents, actionsOut: nextActions)
+        // 3. Critic.
+        let c = critic.update(states: batch.observations, actions: batch.actions, rewards: batch.rewards,
+                              masks: batch.masks, nextStates: batch.nextObservations, nextActions: nextActions)
+        // 4. Actor, against the critic just updated.
+        let a = learner.update(endpoints: endpoints, states: batch.observations, target: critic, temperature: lambda, rng: &learnRNG)
+        updates += 1
+        return [
+            "critic/loss": Double(c.loss), "critic/grad_norm": Double(c.gradientNorm), "critic/target_mean": Double(c.targetMean),
+            "actor/loss": Double(a.loss), "actor/grad_norm": Double(a.gradientNorm),
+            "estimator/ess": Double(a.ess), "estimator/coefficient": Double(a.coefficient),
+            "estimator/q_mean": Double(a.qMean), "estimator/q_std": Double(a.qStd),
+            "agent/temperature": Double(lambda),
+        ]
+    }
+
+    /// Picks one of each state's `particles` consecutive latents: by softmax(Q/λ) sampling or by
+    /// argmax Q. Writes the chosen latents and/or their actions `tanh(y)`.
+    private func select(states: Tensor, latents: Tensor, particles: Int, boltzmann: Bool, rng: inout RandomStream,
+                        latentsOut: Tensor?, actionsOut: Tensor) {
+        let g = states.rows, n = latents.rows, d = latents.cols
+        let ws = workspace
+        let candidates = ws.matrix(n, d), q = ws.matrix(n, 1)
+        Kernels.tanh(latents, into: candidates)
+        if picks.count != g { picks = [Int](repeating: 0, count: g) }
+        if particles == 1 {
+            for i in 0..<g { picks[i] = i }
+        } else {
+            critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
+            q.reshape(g, particles)
+            if boltzmann {
+                Kernels.scale(q, by: 1 / max(temperature, 1e-12), into: q)
+                picks.withUnsafeMutableBufferPointer { rng.categorical(logits: q, into: $0) }
+            } else {
+                picks.withUnsafeMutableBufferPointer { Kernels.argmaxRows(q, into: $0) }
+            }
+            for i in 0..<g { picks[i] += i * particles }
+        }
+        picks.withUnsafeBufferPointer { rows in
+            Kernels.gatherRows(candidates, rows, into: actionsOut)
+            if let latentsOut { Kernels.gatherRows(latents, rows, into: latentsOut) }
+        }
+    }
+
+    /// Evaluation noise: each state's particles start from normals seeded by a hash of the
+    /// state's bits, so the same observation always gives the same action.
+    private func evaluationLatents(_ states: Tensor) -> Tensor {
+        let p = settings.evaluationParticles, d = critic.actionDim
+        let y = workspace.matrix(states.rows * p, d)
+        let row = Tensor(rows: p, cols: d)
+        for i in 0..<states.rows {
+            var stream = RandomStream(seed: stateHash(states.data + i * states.cols, states.cols), stream: 0xE7A1)
+            stream.fillNormal(row)
+            Kernels.copy(row.matrix, into: y.rows((i * p)..<((i + 1) * p)))
+        }
+        policy.integrate(y, states: states, temperature: temperature)
+        return y
+    }
+
+    public var stateTensors: ParameterList {
+        ParameterList(policy.network, prefix: "actor") + learner.optimizer.stateTensors(prefix: "actor_optimizer") + critic.stateTensors
+    }
+
+    public var stateScalars: [String: Double] {
+        critic.stateScalars.merging(["actor_optimizer.steps": Double(learner.optimizer.stepCount), "agent.updates": Double(updates)]) { a, _ in a }
+    }
+
+    public func restoreScalars(_ s: [String: Double]) throws {
+        try critic.restoreScalars(s)
+        guard let steps = s["actor_optimizer.steps"], let u = s["agent.updates"] else {
+            throw CheckpointStateError.invalid("missing actor_optimizer.steps or agent.updates")
+        }
+        learner.optimizer.stepCount = Int(steps)
+        updates = Int(u)
+    }
+}
+
+/// A 64-bit hash of a row of floats (their bit patterns, position-mixed), used to seed the
+/// evaluation noise of a state.
+func stateHash(_ row: UnsafePointer<Float>, _ n: Int) -> UInt64 {
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+    for j in 0..<n {
+        var x = UInt64(row[j].bitPattern) &+ 0x9E37_79B9 &* UInt64(j + 1)
+        x ^= x >> 33; x = x &* 0xFF51_AFD7_ED55_8CCD; x ^= x >> 33
+        h = (h ^ x) &* 0xC4CE_B9FE_1A85_EC53
+    }
+    return h
+}

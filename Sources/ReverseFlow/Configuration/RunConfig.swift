@@ -1,0 +1,220 @@
+import Foundation
+import Yams
+
+/// A configuration value after validation.
+public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
+    case integer(Int)
+    case number(Double)
+    case null
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .integer(let v): String(v)
+        case .number(let v): String(v)
+        case .null: "null"
+        case .text(let v): v
+        }
+    }
+}
+
+/// Why a configuration was rejected: one line that names the key or the file.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A complete, validated configuration: every schema key with a value of the right type and range.
+///
+/// Built from a preset (`paper`, `cpu`) or a YAML file, then `--set key=value` overrides. A file may
+/// start with `inherit: PRESET` to list only its differences.
+public struct RunConfig: Sendable, Equatable {
+    public private(set) var values: [String: ConfigValue]
+
+    /// Names of the built-in presets.
+    public static var presetNames: [String] { ["paper", "cpu"] }
+
+    /// Loads a built-in preset.
+    public static func preset(_ name: String) throws -> RunConfig {
+        try RunConfig(values: validate(flatten(presetDocument(name)), source: "preset '\(name)'"))
+    }
+
+    /// Loads a YAML file (which may inherit a preset).
+    public static func file(_ path: String) throws -> RunConfig {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError("cannot read config file '\(path)'")
+        }
+        return try RunConfig(values: validate(flatten(document(text, source: path)), source: "'\(path)'"))
+    }
+
+    /// Returns the configuration with `key=value` overrides applied and validated.
+    public func overriding(_ assignments: [String]) throws -> RunConfig {
+        var raw = values.mapValues { value -> Any in
+            switch value {
+            case .integer(let v): v
+            case .number(let v): v
+            case .null: NSNull()
+            case .text(let v): v
+            }
+        }
+        for assignment in assignments {
+            guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
+                throw ConfigError("--set expects key=value, got '\(assignment)'")
+            }
+            let key = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
+            let text = String(assignment[assignment.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            guard ConfigSchema.byName[key] != nil else { throw ConfigError(Self.unknownKeyMessage(key)) }
+            raw[key] = (try? Yams.load(yaml: text)).flatMap { $0 } ?? NSNull()
+        }
+        return try RunConfig(values: Self.validate(raw, source: "--set"))
+    }
+
+    // MARK: Typed access
+
+    public func int(_ key: String) -> Int {
+        guard case .integer(let v) = values[key] else { preconditionFailure("config key \(key) is not an integer") }
+        return v
+    }
+
+    public func double(_ key: String) -> Double {
+        switch values[key] {
+        case .number(let v): return v
+        case .integer(let v): return Double(v)
+        default: preconditionFailure("config key \(key) is not a number")
+        }
+    }
+
+    public func float(_ key: String) -> Float { Float(double(key)) }
+
+    public func optionalFloat(_ key: String) -> Float? {
+        if case .null = values[key] { return nil }
+        return float(key)
+    }
+
+    public func string(_ key: String) -> String {
+        guard case .text(let v) = values[key] else { preconditionFailure("config key \(key) is not text") }
+        return v
+    }
+
+    /// The configuration as YAML, grouped by section, keys in schema order (the run folder's `config.yaml`).
+    public var yaml: String {
+        var out = "# Resolved configuration of this run.\n"
+        var section = ""
+        for key in ConfigSchema.keys {
+            let parts = key.name.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts.count == 2 {
+                if parts[0] != section { out += "\(parts[0]):\n"; section = parts[0] }
+                out += "  \(parts[1]): \(values[key.name]!)\n"
+            } else {
+                out += "\(key.name): \(values[key.name]!)\n"
+            }
+        }
+        return out
+    }
+
+    // MARK: Loading and validation
+
+    static func presetDocument(_ name: String) throws -> [String: Any] {
+        guard presetNames.contains(name),
+              let url = Bundle.module.url(forResource: name, withExtension: "yaml", subdirectory: "Presets"),
+              let text = try? String(contentsOf: url, encoding: .utf8)
+        else { throw ConfigError("unknown preset '\(name)'; available: \(presetNames.joined(separator: ", "))") }
+        return try document(text, source: "preset '\(name)'")
+    }
+
+    /// Parses YAML, resolving `inherit: PRESET` (the file's keys override the preset's).
+    static func document(_ text: String, source: String) throws -> [String: Any] {
+        let parsed: Any?
+        do { parsed = try Yams.load(yaml: text) } catch { throw ConfigError("\(source) is not valid YAML: \(error)") }
+        guard var map = parsed as? [String: Any] else { throw ConfigError("\(source) must be a YAML mapping of keys to values") }
+        guard let parent = map.removeValue(forKey: "inherit") else { return map }
+        guard let name = parent as? String else { throw ConfigError("\(source): inherit must name a preset") }
+        return merge(try presetDocument(name), map)
+    }
+
+    static func merge(_ base: [String: Any], _ top: [String: Any]) -> [String: Any] {
+        var out = base
+        for (k, v) in top {
+            if let sub = v as? [String: Any], let baseSub = out[k] as? [String: Any] { out[k] = merge(baseSub, sub) } else { out[k] = v }
+        }
+        return out
+    }
+
+    /// `{trainer: {steps: 5}}` → `["trainer.steps": 5]`.
+    static func flatten(_ map: [String: Any], prefix: String = "") -> [String: Any] {
+        var out: [String: Any] = [:]
+        for (k, v) in map {
+            let name = prefix.isEmpty ? k : "\(prefix).\(k)"
+            if let sub = v as? [String: Any] { out.merge(flatten(sub, prefix: name)) { _, b in b } } else { out[name] = v }
+        }
+        return out
+    }
+
+    static func unknownKeyMessage(_ key: String) -> String {
+        let close = ConfigSchema.keys.map(\.name).min { editDistance($0, key) < editDistance($1, key) }
+        let hint = close.map { editDistance($0, key) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
+        return "unknown config key '\(key)'\(hint)"
+    }
+
+    static func validate(_ raw: [String: Any], source: String) throws -> [String: ConfigValue] {
+        for key in raw.keys.sorted() where ConfigSchema.byName[key] == nil {
+            throw ConfigError("\(source): " + unknownKeyMessage(key))
+        }
+        var out: [String: ConfigValue] = [:]
+        for key in ConfigSchema.keys {
+            guard let value = raw[key.name] else { throw ConfigError("\(source): missing config key '\(key.name)'") }
+            out[key.name] = try check(key, value)
+        }
+        let embedding = out["actor.embedding"]!
+        if case .integer(let e) = embedding, e % 2 != 0 { throw ConfigError("config key 'actor.embedding' must be even, got \(e)") }
+        if case .number(let lo) = out["sac.log_std_min"]!, case .number(let hi) = out["sac.log_std_max"]!, lo >= hi {
+            throw ConfigError("config key 'sac.log_std_min' (\(lo)) must be below 'sac.log_std_max' (\(hi))")
+        }
+        return out
+    }
+
+    static func check(_ key: ConfigSchema.Key, _ value: Any) throws -> ConfigValue {
+        func fail(_ expected: String) -> ConfigError {
+            ConfigError("config key '\(key.name)' must be \(expected), got '\(value is NSNull ? "null" : "\(value)")'")
+        }
+        let number: Double? = (value as? Int).map(Double.init) ?? (value as? Double)
+        switch key.kind {
+        case .integer(let range):
+            guard let v = value as? Int else { throw fail("an integer") }
+            guard range.contains(v) else { throw fail(range.upperBound == Int.max ? "at least \(range.lowerBound)" : "in \(range)") }
+            return .integer(v)
+        case .number(let range):
+            guard let v = number else { throw fail("a number") }
+            guard range.contains(v) else { throw fail("in \(range)") }
+            return .number(v)
+        case .optionalNumber(let range):
+            if value is NSNull { return .null }
+            guard let v = number else { throw fail("a number or null") }
+            guard range.contains(v) else { throw fail("in \(range) or null") }
+            return .number(v)
+        case .choice(let options):
+            guard let v = value as? String, options.contains(v) else { throw fail("one of \(options.joined(separator: ", "))") }
+            return .text(v)
+        case .text:
+            guard let v = value as? String, !v.isEmpty else { throw fail("a non-empty string") }
+            return .text(v)
+        }
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let x = Array(a), y = Array(b)
+    var row = Array(0...y.count)
+    for i in 1...max(x.count, 1) where !x.isEmpty {
+        var previous = row[0]
+        row[0] = i
+        for j in 1...max(y.count, 1) where !y.isEmpty {
+            let current = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (x[i - 1] == y[j - 1] ? 0 : 1))
+            previous = current
+        }
+    }
+    return row[y.count]
+}

@@ -1,0 +1,52 @@
+/// What one environment step returns.
+public struct StepResult: Sendable {
+    public var observation: [Float]
+    public var reward: Double
+    /// The episode ended in a terminal state: no bootstrapping from here.
+    public var terminated: Bool
+    /// The episode was cut short (a time limit): the next state still has value.
+    public var truncated: Bool
+
+    public init(observation: [Float], reward: Double, terminated: Bool, truncated: Bool) {
+        self.observation = observation
+        self.reward = reward
+        self.terminated = terminated
+        self.truncated = truncated
+    }
+}
+
+/// A Gymnasium-style environment with continuous actions.
+///
+/// Agents act in `[−1, 1]^d`; an environment declares its own bounds in ``actionLow`` /
+/// ``actionHigh`` and ``RescaledActions`` maps between the two.
+public protocol Environment: AnyObject {
+    /// Name as used on the command line (`pendulum`, `cheetah-run`).
+    var name: String { get }
+    var observationSize: Int { get }
+    var actionSize: Int { get }
+    var actionLow: [Float] { get }
+    var actionHigh: [Float] { get }
+
+    /// Starts an episode; the seed fixes the initial state.
+    func reset(seed: UInt64) -> [Float]
+    /// Applies `action` (in the environment's own bounds).
+    func step(_ action: [Float]) -> StepResult
+
+    /// The full internal state (for exact checkpoint and resume).
+    func saveState() -> [Double]
+    /// Restores a state from ``saveState()``.
+    func restoreState(_ state: [Double]) throws
+}
+
+/// Why an environment could not be created or restored.
+public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
+    case unknown(String, available: [String])
+    case badState(String)
+
+    public var description: String {
+        switch self {
+        case .unknown(let name, let available): "unknown environment '\(name)'; available: \(available.joined(separator: ", "))"
+        case .badState(let why): "cannot restore environment state: \(why)"
+        }
+    }
+}

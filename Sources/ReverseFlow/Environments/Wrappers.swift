@@ -1,0 +1,78 @@
+/// Ends episodes by truncation after `limit` steps; it never terminates them.
+public final class TimeLimit: Environment {
+    public let inner: Environment
+    public let limit: Int
+    public private(set) var elapsed = 0
+
+    public init(_ inner: Environment, limit: Int) {
+        precondition(limit >= 1, "TimeLimit: limit must be positive")
+        self.inner = inner
+        self.limit = limit
+    }
+
+    public var name: String { inner.name }
+    public var observationSize: Int { inner.observationSize }
+    public var actionSize: Int { inner.actionSize }
+    public var actionLow: [Float] { inner.actionLow }
+    public var actionHigh: [Float] { inner.actionHigh }
+
+    public func reset(seed: UInt64) -> [Float] {
+        elapsed = 0
+        return inner.reset(seed: seed)
+    }
+
+    public func step(_ action: [Float]) -> StepResult {
+        var r = inner.step(action)
+        elapsed += 1
+        if elapsed >= limit && !r.terminated { r.truncated = true }
+        return r
+    }
+
+    public func saveState() -> [Double] { inner.saveState() + [Double(elapsed)] }
+
+    public func restoreState(_ state: [Double]) throws {
+        guard let last = state.last else { throw EnvironmentError.badState("empty state") }
+        try inner.restoreState(Array(state.dropLast()))
+        elapsed = Int(last)
+    }
+}
+
+/// Presents `[−1, 1]^d` actions to the agent and rescales them affinely to the environment's bounds.
+public final class RescaledActions: Environment {
+    public let inner: Environment
+
+    public init(_ inner: Environment) { self.inner = inner }
+
+    public var name: String { inner.name }
+    public var observationSize: Int { inner.observationSize }
+    public var actionSize: Int { inner.actionSize }
+    public var actionLow: [Float] { [Float](repeating: -1, count: inner.actionSize) }
+    public var actionHigh: [Float] { [Float](repeating: 1, count: inner.actionSize) }
+
+    public func reset(seed: UInt64) -> [Float] { inner.reset(seed: seed) }
+
+    public func step(_ action: [Float]) -> StepResult {
+        let lo = inner.actionLow, hi = inner.actionHigh
+        let scaled = action.indices.map { i in
+            lo[i] + (min(max(action[i], -1), 1) + 1) * 0.5 * (hi[i] - lo[i])
+        }
+        return inner.step(scaled)
+    }
+
+    public func saveState() -> [Double] { inner.saveState() }
+    public func restoreState(_ state: [Double]) throws { try inner.restoreState(state) }
+}
+
+/// The environments this build knows, by name.
+public enum EnvironmentRegistry {
+    /// Names accepted by ``make(_:)``.
+    public static var names: [String] { ["pendulum"] }
+
+    /// A fresh environment, wrapped with its time limit and with actions in [−1, 1].
+    public static func make(_ name: String) throws -> Environment {
+        switch name {
+        case "pendulum": return RescaledActions(TimeLimit(Pendulum(), limit: 200))
+        default: throw EnvironmentError.unknown(name, available: names)
+        }
+    }
+}

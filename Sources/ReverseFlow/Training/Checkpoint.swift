@@ -1,0 +1,75 @@
+import Foundation
+import NeuralNet
+import TensorCore
+
+/// Everything besides tensors that a run needs to continue exactly where it stopped.
+public struct TrainerState: Codable, Sendable, Equatable {
+    public var step = 0
+    public var episode = 0
+    public var episodeReturn = 0.0
+    public var observation: [Float] = []
+    public var environment: [Double] = []
+    /// Random streams by purpose: [seed, stream, position].
+    public var streams: [String: [UInt64]] = [:]
+    public var agentScalars: [String: Double] = [:]
+    public var replayCount = 0
+    public var replayPosition = 0
+    public var metricsOffsets: [UInt64] = [0, 0]
+    public var recentReturns: [Double] = []
+    public var lastEvaluation: Double?
+    public var elapsedSeconds = 0.0
+}
+
+/// Writing and reading `checkpoints/latest.safetensors`: agent tensors (`agent.*`), replay tensors
+/// (`replay.*`, only the filled rows) and the trainer state as JSON in the metadata. Written
+/// atomically, so a kill during a write leaves the previous checkpoint intact.
+public enum Checkpoint {
+    public static func url(in runDirectory: URL) -> URL {
+        runDirectory.appendingPathComponent("checkpoints/latest.safetensors")
+    }
+
+    public static func save(agent: Agent, replay: ReplayBuffer, state: TrainerState, configYAML: String, to url: URL) throws {
+        var tensors = agent.stateTensors.named.map { NamedTensor("agent.\($0.name)", $0.tensor) }
+        for (name, t) in replay.namedTensors {
+            let filled = Tensor(rows: replay.count, cols: t.cols)
+            Kernels.copy(t.rows(0..<replay.count), into: filled.matrix)
+            tensors.append(NamedTensor("replay.\(name)", filled))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let meta = ["format": "rfm-checkpoint-1", "version": ReverseFlowVersion.string,
+                    "trainer_state": String(decoding: try encoder.encode(state), as: UTF8.self), "config": configYAML]
+        try Safetensors.write(tensors, metadata: meta, to: url)
+    }
+
+    /// Loads a checkpoint into `agent` and `replay` (same configuration) and returns the trainer state.
+    public static func load(from url: URL, agent: Agent, replay: ReplayBuffer) throws -> TrainerState {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.unreadable(url.path) }
+        let file = try Safetensors.read(from: url)
+        guard let json = file.metadata["trainer_state"],
+              let state = try? JSONDecoder().decode(TrainerState.self, from: Data(json.utf8))
+        else { throw CheckpointError.corrupt(url.path, "no readable trainer state in the metadata") }
+        var agentEntries: [String: Safetensors.Entry] = [:]
+        for (name, entry) in file.tensors where name.hasPrefix("agent.") { agentEntries[String(name.dropFirst(6))] = entry }
+        try agent.stateTensors.load(from: agentEntries)
+        try agent.restoreScalars(state.agentScalars)
+        for (name, t) in replay.namedTensors {
+            guard let e = file.tensors["replay.\(name)"] else { throw CheckpointError.missingTensor("replay.\(name)") }
+            guard e.shape == [state.replayCount, t.cols], state.replayCount <= replay.capacity else {
+                throw CheckpointError.shapeMismatch(name: "replay.\(name)", file: e.shape, expected: [state.replayCount, t.cols])
+            }
+            if !e.values.isEmpty { e.values.withUnsafeBufferPointer { t.data.update(from: $0.baseAddress!, count: e.values.count) } }
+        }
+        try replay.restore(count: state.replayCount, position: state.replayPosition)
+        return state
+    }
+}
+
+extension RandomStream {
+    var saved: [UInt64] { [seed, stream, position] }
+
+    init(saved: [UInt64]?) throws {
+        guard let s = saved, s.count == 3 else { throw CheckpointStateError.invalid("a random stream is missing") }
+        self.init(seed: s[0], stream: s[1], position: s[2])
+    }
+}

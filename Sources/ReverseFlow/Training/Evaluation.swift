@@ -1,0 +1,31 @@
+import TensorCore
+
+/// Evaluation episodes with the agent's evaluation rule.
+public enum Evaluation {
+    /// The seed of evaluation episode `e`: the same starts at every evaluation of a run, so the
+    /// points of a learning curve are comparable, and different from any training episode.
+    public static func episodeSeed(runSeed: UInt64, episode: Int) -> UInt64 {
+        splitMix64(runSeed &+ 0xE7A1_0000_0000 &+ UInt64(episode))
+    }
+
+    /// Returns of `episodes` full episodes.
+    public static func run(agent: Agent, environment env: Environment, episodes: Int, runSeed: UInt64) -> [Double] {
+        var rng = RandomStream(seed: runSeed, stream: 0xE7A1)  // unused by deterministic rules, passed for form
+        let obs = Tensor(rows: 1, cols: env.observationSize)
+        var returns: [Double] = []
+        for e in 0..<episodes {
+            var o = env.reset(seed: episodeSeed(runSeed: runSeed, episode: e))
+            var total = 0.0
+            while true {
+                for j in 0..<o.count { obs[0, j] = o[j] }
+                let a = agent.act(observations: obs, deterministic: true, rng: &rng).toArray()
+                let r = env.step(a)
+                total += r.reward
+                o = r.observation
+                if r.terminated || r.truncated { break }
+            }
+            returns.append(total)
+        }
+        return returns
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import NeuralNet
+import TensorCore
+
+/// Training stopped because a loss or a parameter stopped being finite.
+public struct DivergenceError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// The online training loop: warm-up with uniform random actions, then act / store / update every
+/// step; evaluations, metric rows and atomic checkpoints at their intervals; exact resume.
+///
+/// The run folder holds `config.yaml` (resolved), `metrics.csv`, `metrics.jsonl`,
+/// `learning_curve.svg`, `checkpoints/latest.safetensors` and, at the end, `summary.json`.
+public final class Trainer {
+    public let config: RunConfig
+    public let runDirectory: URL
+    public let agent: Agent
+    public let replay: ReplayBuffer
+    let env: Environment
+    let evalEnv: Environment
+    let log: MetricsLog
+    var state: TrainerState
+    var actRNG: RandomStream, updateRNG: RandomStream, replayRNG: RandomStream, warmupRNG: RandomStream
+    var evaluations: [(step: Int, mean: Double, std: Double)] = []
+    /// Receives one line per event (progress, evaluation, checkpoint).
+    public var report: (String) -> Void = { print($0) }
+    /// Stops the run after this many environment steps of this invocation (tests of resume).
+    public var stopAfterSteps: Int?
+
+    static let streamNames = ["act", "update", "replay", "warmup"]
+
+    /// Sets up a new run in `runDirectory` (which must not hold one already) or, with `resume`,
+    /// continues the run there from its last checkpoint.
+    public init(config: RunConfig, runDirectory: URL, resume: Bool) throws {
+        self.config = config
+        self.runDirectory = runDirectory
+        env = try EnvironmentRegistry.make(config.string("env"))
+        evalEnv = try EnvironmentRegistry.make(config.string("env"))
+        let seed = UInt64(config.int("seed"))
+        let root = RandomStream(seed: seed)
+        var initRNG = root.split(1)
+        agent = AgentFactory.make(config, observationSize: env.observationSize, actionSize: env.actionSize, rng: &initRNG)
+        replay = ReplayBuffer(capacity: config.int("trainer.replay_size"), observationSize: env.observationSize,
+                              actionSize: env.actionSize)
+        actRNG = root.split(2); updateRNG = root.split(3); replayRNG = root.split(4); warmupRNG = root.split(5)
+        let fm = FileManager.default
+        let checkpoint = Checkpoint.url(in: runDirectory)
+        if resume {
+            guard fm.fileExists(atPath: checkpoint.path) else {
+                throw CheckpointError.unreadable("\(checkpoint.path) (no checkpoint to resume from)")
+            }
+            state = try Checkpoint.load(from: checkpoint, agent: agent, replay: replay)
+            try env.restoreState(state.environment)
+            actRNG = try RandomStream(saved: state.streams["act"])
+            updateRNG = try RandomStream(saved: state.streams["update"])
+            replayRNG = try RandomStream(saved: state.streams["replay"])
+            warmupRNG = try RandomStream(saved: state.streams["warmup"])
+            log = try MetricsLog(directory: runDirectory, columns: Self.columns(agent: config.string("agent")),
+                                 truncateTo: (state.metricsOffsets[0], state.metricsOffsets[1]))
+            evaluations = try MetricsLog.readRows(log.jsonlURL).compactMap { row in
+                guard let s = row["step"], let m = row["eval/return"] else { return nil }
+                return (Int(s), m, row["eval/return_std"] ?? 0)
+            }
+        } else {
+            if fm.fileExists(atPath: checkpoint.path) {
+                throw ConfigError("\(runDirectory.path) already holds a run; resume it with --resume or choose another --out")
+            }
+            try fm.createDirectory(at: runDirectory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
+            try AtomicFile.write(Data(config.yaml.utf8), to: runDirectory.appendingPathComponent("config.yaml"))
+            log = try MetricsLog(directory: runDirectory, columns: Self.columns(agent: config.string("agent")))
+            state = TrainerState()
+            state.observation = env.reset(seed: Self.episodeSeed(seed, 0))
+        }
+    }
+
+    /// CSV columns: the trainer's keys then the agent's.
+    static func columns(agent: String) -> [String] {
+        let common = ["step", "time/elapsed", "time/sps", "train/episode_return", "eval/return", "eval/return_std",
+                      "critic/loss", "critic/grad_norm", "critic/target_mean", "actor/loss", "actor/grad_norm"]
+        let specific = agent == "sac" ? ["actor/entropy", "agent/alpha"]
+            : ["estimator/ess", "estimator/coefficient", "estimator/q_mean", "estimator/q_std", "agent/temperature"]
+        return common + specific
+    }
+
+    static func episodeSeed(_ runSeed: UInt64, _ episode: Int) -> UInt64 { splitMix64(runSeed &* 0x1_0000_0001 &+ UInt64(episode)) }
+
+    /// Runs to `trainer.steps` (or `stopAfterSteps`); returns the final evaluation's mean return.
+    @discardableResult
+    public func run() throws -> Double? {
+        let total = config.int("trainer.steps"), warmup = config.int("trainer.warmup")
+        let seed = UInt64(config.int("seed"))
+        let batch = ReplayBuffer.Batch(size: config.int("trainer.batch_size"), observationSize: env.observationSize,
+                                       actionSize: env.actionSize)
+        let obs = Tensor(rows: 1, cols: env.observationSize)
+        let progress = ProgressLine(total: total, start: state.step, report: report)
+        let startTime = Stopwatch.now() - state.elapsedSeconds
+        var lastMetrics: Metrics = [:]
+        var stepsThisRun = 0
+        while state.step < total {
+            if let limit = stopAfterSteps, stepsThisRun >= limit { return nil }
+            let t = state.step
+            // Act.
+            var action: [Float]
+            if t < warmup {
+                action = (0..<env.actionSize).map { _ in warmupRNG.uniform() * 2 - 1 }
+            } else {
+                for j in 0..<state.observation.count { obs[0, j] = state.observation[j] }
+                action = agent.act(observations: obs, deterministic: false, rng: &actRNG).toArray()
+            }
+            let r = env.step(action)
+            replay.add(observation: state.observation, action: action, reward: Float(r.reward),
+                       terminated: r.terminated, nextObservation: r.observation)
+            state.episodeReturn += r.reward
+            state.observation = r.observation
+            if r.terminated || r.truncated {
+                state.recentReturns = Array((state.recentReturns + [state.episodeReturn]).suffix(10))
+                state.episode += 1
+                state.episodeReturn = 0
+                state.observation = env.reset(seed: Self.episodeSeed(seed, state.episode))
+            }
+            // Learn.
+            if t >= warmup {
+                for _ in 0..<config.int("trainer.updates_per_step") {
+                    replay.sample(into: batch, rng: &replayRNG)
+                    lastMetrics = agent.update(batch: batch, rng: &updateRNG)
+                    if let bad = lastMetrics.first(where: { !$0.value.isFinite }) {
+                        throw DivergenceError(message: "training diverged at step \(t + 1): \(bad.key) is \(bad.value); "
+                            + "the last good checkpoint (step \(lastCheckpointStep)) is kept in \(Checkpoint.url(in: runDirectory).path)")
+                    }
+                }
+            }
+            state.step += 1
+            stepsThisRun += 1
+            let step = state.step
+            state.elapsedSeconds = Stopwatch.now() - startTime
+            var row: [String: Double] = [:]
+            if step % config.int("trainer.log_interval") == 0 {
+                row = lastMetrics
+                row["time/elapsed"] = state.elapsedSeconds
+                row["time/sps"] = progress.stepsPerSecond
+                if let last = state.recentReturns.last { row["train/episode_return"] = last }
+            }
+            if step % config.int("trainer.eval_interval") == 0 || step == total {
+                let returns = Evaluation.run(agent: agent, environment: evalEnv, episodes: config.int("trainer.eval_episodes"), runSeed: seed)
+                let mean = returns.reduce(0, +) / Double(returns.count)
+                let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
+                row["eval/return"] = mean
+                row["eval/return_std"] = std
+                row["time/elapsed"] = state.elapsedSeconds
+                state.lastEvaluation = mean
+                evaluations.append((step, mean, std))
+                try AtomicFile.write(Data(LearningCurve.svg(evaluations, title: "\(config.string("agent")) on \(config.string("env")), seed \(seed)").utf8),
+                                     to: runDirectory.appendingPathComponent("learning_curve.svg"))
+                progress.event(String(format: "step %d: eval return %.1f ± %.1f over %d episodes", step, mean, std, returns.count))
+            }
+            if !row.isEmpty { try log.append(step: step, row) }
+            progress.tick(step: step, lastEvaluation: state.lastEvaluation)
+            if step % config.int("trainer.checkpoint_interval") == 0 || step == total { try saveCheckpoint() }
+        }
+        progress.finish()
+        try writeSummary()
+        return state.lastEvaluation
+    }
+
+    private(set) var lastCheckpointStep = 0
+
+    func saveCheckpoint() throws {
+        for t in agent.stateTensors.tensors where !Kernels.allFinite(t) {
+            throw DivergenceError(message: "training diverged before step \(state.step): a parameter is not finite; "
+                + "the last good checkpoint (step \(lastCheckpointStep)) is kept in \(Checkpoint.url(in: runDirectory).path)")
+        }
+        try log.flush()
+        let offsets = try log.offsets()
+        state.metricsOffsets = [offsets.jsonl, offsets.csv]
+        state.environment = env.saveState()
+        state.agentScalars = agent.stateScalars
+        state.replayCount = replay.count
+        state.replayPosition = replay.position
+        state.streams = ["act": actRNG.saved, "update": updateRNG.saved, "replay": replayRNG.saved, "warmup": warmupRNG.saved]
+        try Checkpoint.save(agent: agent, replay: replay, state: state, configYAML: config.yaml, to: Checkpoint.url(in: runDirectory))
+        lastCheckpointStep = state.step
+    }
+
+    func writeSummary() throws {
+        var summary: [String: Any] = ["steps": state.step, "episodes": state.episode, "wall_seconds": state.elapsedSeconds,
+                                      "agent": config.string("agent"), "env": config.string("env"), "seed": config.int("seed")]
+        if let e = evaluations.last { summary["final_eval_return"] = e.mean; summary["final_eval_return_std"] = e.std }
+        let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
+        try AtomicFile.write(data, to: runDirectory.appendingPathComponent("summary.json"))
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import ReverseFlow
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train an agent online and write a run folder.",
+        discussion: """
+        The configuration comes from a preset (--preset, default cpu) or a YAML file (--config), then \
+        --env/--agent/--steps/--seed and any --set key=value overrides. The run folder (--out) receives \
+        config.yaml, metrics.csv, metrics.jsonl, learning_curve.svg, checkpoints/latest.safetensors and \
+        summary.json. A run stopped at any moment continues with `rfm train --resume RUN_DIR`.
+        """
+    )
+
+    @OptionGroup var compute: ComputeOptions
+    @Option(help: "Built-in preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset: String?
+    @Option(help: "YAML config file (may start with `inherit: PRESET`).") var config: String?
+    @Option(help: "Environment (shorthand for --set env=…).") var env: String?
+    @Option(help: "Agent: rfm or sac (shorthand for --set agent=…).") var agent: String?
+    @Option(help: "Environment steps (shorthand for --set trainer.steps=…).") var steps: Int?
+    @Option(help: "Seed (shorthand for --set seed=…).") var seed: Int?
+    @Option(name: .customLong("set"), help: "Override a config key: --set rfm.temperature=0.05 (repeatable).")
+    var assignments: [String] = []
+    @Option(help: "Run folder (default runs/AGENT-ENV-seedS).") var out: String?
+    @Option(help: "Continue the run in this folder from its last checkpoint.") var resume: String?
+
+    func validate() throws {
+        if resume != nil, preset != nil || config != nil || env != nil || agent != nil || steps != nil || seed != nil
+            || !assignments.isEmpty || out != nil {
+            throw ValidationError("--resume takes the run's own config; it cannot be combined with config options or --out")
+        }
+        if preset != nil, config != nil { throw ValidationError("give either --preset or --config, not both") }
+    }
+
+    /// The configuration from the options (validated before any work starts).
+    func resolvedConfig() throws -> RunConfig {
+        var base = try config.map { try RunConfig.file($0) } ?? RunConfig.preset(preset ?? "cpu")
+        var sets: [String] = []
+        if let env { sets.append("env=\(env)") }
+        if let agent { sets.append("agent=\(agent)") }
+        if let steps { sets.append("trainer.steps=\(steps)") }
+        if let seed { sets.append("seed=\(seed)") }
+        base = try base.overriding(sets + assignments)
+        guard EnvironmentRegistry.names.contains(base.string("env")) else {
+            throw ConfigError("unknown environment '\(base.string("env"))'; available: \(EnvironmentRegistry.names.joined(separator: ", "))")
+        }
+        return base
+    }
+
+    func run() throws {
+        compute.apply()
+        let trainer: Trainer
+        if let resume {
+            let dir = URL(fileURLWithPath: resume)
+            let cfg = try RunConfig.file(dir.appendingPathComponent("config.yaml").path)
+            trainer = try Trainer(config: cfg, runDirectory: dir, resume: true)
+            print("resuming \(dir.path) from its last checkpoint")
+        } else {
+            let cfg = try resolvedConfig()
+            let dir = URL(fileURLWithPath: out ?? "runs/\(cfg.string("agent"))-\(cfg.string("env"))-seed\(cfg.int("seed"))")
+            trainer = try Trainer(config: cfg, runDirectory: dir, resume: false)
+            print("training \(cfg.string("agent")) on \(cfg.string("env")) for \(cfg.int("trainer.steps")) steps, seed \(cfg.int("seed")), \(compute.threads) thread(s) → \(dir.path)")
+        }
+        let final = try trainer.run()
+        if let final { print(String(format: "done: final evaluation return %.1f; run folder %@", final, trainer.runDirectory.path)) }
+    }
+}
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a run's saved policy (its last checkpoint) over fresh episodes."
+    )
+
+    @OptionGroup var compute: ComputeOptions
+    @Argument(help: "Run folder (holding config.yaml and checkpoints/).") var runFolder: String
+    @Option(help: "Evaluation episodes.") var episodes = 20
+    @Option(help: "Seed of the evaluation starts.") var seed = 12345
+    @Flag(help: "Print one JSON object (returns, mean, std).") var json = false
+
+    func validate() throws {
+        guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
+    }
+
+    func run() throws {
+        compute.apply()
+        let dir = URL(fileURLWithPath: runFolder)
+        let cfg = try RunConfig.file(dir.appendingPathComponent("config.yaml").path)
+        let trainer = try Trainer(config: cfg, runDirectory: dir, resume: true)
+        let env = try EnvironmentRegistry.make(cfg.string("env"))
+        let returns = Evaluation.run(agent: trainer.agent, environment: env, episodes: episodes, runSeed: UInt64(seed))
+        let mean = returns.reduce(0, +) / Double(returns.count)
+        let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
+        if json {
+            struct Report: Encodable { let returns: [Double]; let mean: Double; let std: Double; let episodes: Int }
+            try printJSON(Report(returns: returns, mean: mean, std: std, episodes: episodes))
+        } else {
+            print(String(format: "%@ on %@: return %.1f ± %.1f over %d episodes", cfg.string("agent"), cfg.string("env"), mean, std, episodes))
+        }
+    }
+}
