@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
-# The README's main command. Until training lands it builds the optimised binary and runs the
-# benchmarks, writing a report to runs/bench/.
+# The README's main command: builds the optimised binary and trains RFM on the built-in Pendulum
+# task with the `cpu` preset (20,000 steps), writing a run folder under runs/. Extra arguments go to
+# `rfm train` (e.g. `bash scripts/main.sh --agent sac --seed 1`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 swift build -c release --product rfm
 rfm=$(swift build -c release --show-bin-path)/rfm
-out=runs/bench
-mkdir -p "$out"
-"$rfm" bench gemm --threads "${THREADS:-2}" | tee "$out/gemm.txt"
-"$rfm" bench critic-update --threads "${THREADS:-2}" | tee "$out/critic-update.txt"
-"$rfm" bench critic-update --threads "${THREADS:-2}" --json > "$out/critic-update.json"
-echo "report written to $out/"
+out="runs/main-$(date +%Y%m%d-%H%M%S)"
+"$rfm" train --preset cpu --threads "${THREADS:-2}" --out "$out" "$@"
+echo "run folder: $out (summary.json, metrics.csv, learning_curve.svg, checkpoints/)"
+cat "$out/summary.json"

@@ -23,3 +23,22 @@ if "$rfm" bench critic-update --threads 0 2>/dev/null; then
     echo "cli smoke: --threads 0 was accepted" >&2
     exit 1
 fi
+
+# Bad configuration: non-zero exit and one line naming the key, before any work.
+tmp=$(mktemp -d)
+if msg=$("$rfm" train --set rfm.tempreature=1 --out "$tmp/bad" 2>&1); then
+    echo "cli smoke: an unknown config key was accepted" >&2
+    exit 1
+fi
+echo "$msg" | grep -q "unknown config key 'rfm.tempreature'" || { echo "cli smoke: unexpected message: $msg" >&2; exit 1; }
+[ ! -e "$tmp/bad" ] || { echo "cli smoke: a rejected config still created a run folder" >&2; exit 1; }
+
+# A short training run, then evaluation of its checkpoint.
+"$rfm" train --agent sac --steps 400 --set trainer.warmup=200 --set trainer.eval_interval=200 \
+    --set trainer.eval_episodes=2 --set trainer.checkpoint_interval=200 --threads 1 --out "$tmp/run" >/dev/null
+"$rfm" eval "$tmp/run" --episodes 2 --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r["returns"]) == 2, r
+print("cli smoke: train and eval ok")'
+rm -rf "$tmp"

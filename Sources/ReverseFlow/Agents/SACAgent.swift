@@ -79,23 +79,10 @@ public final class SACAgent: Agent {
         let b = states.rows, d = actionSize, ws = workspace
         let out = actor.forward(states, cache: cache)
         let noise = ws.matrix(b, d), std = ws.matrix(b, d), actions = ws.matrix(b, d), clipped = ws.matrix(b, d)
-        let logProbs = ws.matrix(b, 1), perDim = ws.matrix(b, d)
+        let logProbs = ws.matrix(b, 1)
         rng.fillNormal(noise)
-        let lo = settings.logStdMin, hi = settings.logStdMax
-        let halfLog2Pi = 0.5 * Foundation.log(2 * Float.pi)
-        for i in 0..<b {
-            for j in 0..<d {
-                let mu = out[i, j], raw = out[i, d + j]
-                let logStd = min(max(raw, lo), hi)
-                clipped[i, j] = (raw < lo || raw > hi) ? 0 : 1
-                std[i, j] = Foundation.exp(logStd)
-                let e = noise[i, j]
-                let a = Foundation.tanh(mu + std[i, j] * e)
-                actions[i, j] = a
-                perDim[i, j] = -0.5 * e * e - logStd - halfLog2Pi - Foundation.log(1 - a * a + 1e-6)
-            }
-        }
-        Kernels.sumRows(perDim, into: logProbs)
+        Kernels.tanhGaussianSample(out, noise: noise, logStdRange: settings.logStdMin...settings.logStdMax,
+                                   actions: actions, std: std, insideClip: clipped, logProbs: logProbs)
         return Sample(actions: actions, logProbs: logProbs, noise: noise, std: std, clipped: clipped)
     }
 
@@ -127,20 +114,11 @@ public final class SACAgent: Agent {
         let s = sample(batch.observations, rng: &actorRNG)
         let q = workspace.matrix(b, 1), dQ = workspace.matrix(b, d)
         critic.evaluate(conditions: batch.observations, actions: s.actions, values: q, gradients: dQ)
-        let a = alpha, inv = 1 / Float(b)
+        let a = alpha
         let actorLoss = (Double(a) * Kernels.sum(s.logProbs) - Kernels.sum(q)) / Double(b)
         let dOut = workspace.matrix(b, 2 * d)
-        for i in 0..<b {
-            for j in 0..<d {
-                let act = s.actions[i, j]
-                // ∂L/∂a: −∇ₐQ/B from the critic, α/B·2a/(1 − a² + 1e-6) from the tanh correction.
-                let dA = -dQ[i, j] * inv + a * inv * 2 * act / (1 - act * act + 1e-6)
-                let dU = dA * (1 - act * act)                     // through a = tanh(u)
-                dOut[i, j] = dU                                   // ∂u/∂μ = 1
-                // ∂u/∂log σ = σε, and log π has a direct −1 per dimension (times α/B).
-                dOut[i, d + j] = (dU * s.std[i, j] * s.noise[i, j] - a * inv) * s.clipped[i, j]
-            }
-        }
+        Kernels.tanhGaussianBackward(actionGradient: dQ, actions: s.actions, std: s.std, noise: s.noise,
+                                     insideClip: s.clipped, alpha: a, into: dOut)
         actor.backward(dOut, cache: cache, gradients: actorGradients)
         let actorNorm = settings.actorMaxGradNorm.map { clipGlobalNorm(actorGradientList, maxNorm: $0) } ?? globalNorm(actorGradientList)
         actorOptimizer.step(actorGradientList)
