@@ -90,24 +90,12 @@ public final class MLP: ParameterContainer {
     @discardableResult
     public func forward(_ x: MatrixRef, cache: Cache) -> Tensor {
         precondition(x.cols == inputs, "MLP.forward: input has \(x.cols) columns, network takes \(inputs)")
-        let ws = cache.workspace
-        ws.reset()
-        cache.input = x
-        cache.preActivations.removeAll(keepingCapacity: true)
-        cache.outputs.removeAll(keepingCapacity: true)
+        start(cache, input: x)
         var h = x
         for s in stages {
-            let z = ws.matrix(x.rows, s.dense.outputs)
+            let z = cache.workspace.matrix(x.rows, s.dense.outputs)
             s.dense.forward(h, into: z)
-            var out = z
-            if s.activation != .identity || s.residual {
-                out = ws.matrix(x.rows, s.dense.outputs)
-                s.activation.apply(z, into: out)
-                if s.residual { addMatrix(h, to: out) }
-            }
-            cache.preActivations.append(z)
-            cache.outputs.append(out)
-            h = out.matrix
+            h = finish(s, preActivation: z, input: h, cache: cache).matrix
         }
         return cache.outputs[stages.count - 1]
     }
@@ -124,28 +112,34 @@ public final class MLP: ParameterContainer {
     public func forward(preActivation z0: Tensor, cache: Cache) -> Tensor {
         precondition(!stages[0].residual && z0.cols == stages[0].dense.outputs,
                      "MLP.forward(preActivation:): \(z0.shape) does not fit stage 0")
-        let ws = cache.workspace
-        ws.reset()
-        cache.input = nil
+        start(cache, input: nil)
+        var h = finish(stages[0], preActivation: z0, input: z0.matrix, cache: cache).matrix
+        for s in stages.dropFirst() {
+            let z = cache.workspace.matrix(z0.rows, s.dense.outputs)
+            s.dense.forward(h, into: z)
+            h = finish(s, preActivation: z, input: h, cache: cache).matrix
+        }
+        return cache.outputs[stages.count - 1]
+    }
+
+    private func start(_ cache: Cache, input: MatrixRef?) {
+        cache.workspace.reset()
+        cache.input = input
         cache.preActivations.removeAll(keepingCapacity: true)
         cache.outputs.removeAll(keepingCapacity: true)
-        var h = z0
-        if stages[0].activation != .identity {
-            h = ws.matrix(z0.rows, z0.cols)
-            stages[0].activation.apply(z0, into: h)
+    }
+
+    /// Applies a stage's activation (and skip connection) to its pre-activation and records both.
+    private func finish(_ s: Stage, preActivation z: Tensor, input h: MatrixRef, cache: Cache) -> Tensor {
+        var out = z
+        if s.activation != .identity || s.residual {
+            out = cache.workspace.matrix(z.rows, z.cols)
+            s.activation.apply(z, into: out)
+            if s.residual { addMatrix(h, to: out) }
         }
-        for s in stages.dropFirst() {
-            let z = ws.matrix(z0.rows, s.dense.outputs)
-            s.dense.forward(h.matrix, into: z)
-            var out = z
-            if s.activation != .identity || s.residual {
-                out = ws.matrix(z0.rows, s.dense.outputs)
-                s.activation.apply(z, into: out)
-                if s.residual { addMatrix(h.matrix, to: out) }
-            }
-            h = out
-        }
-        return h
+        cache.preActivations.append(z)
+        cache.outputs.append(out)
+        return out
     }
 
     /// Back-propagates `dy = ∂L/∂y` `[batch, outputs]` through the pass recorded in `cache`.
