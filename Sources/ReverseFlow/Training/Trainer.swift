@@ -52,6 +52,7 @@ public final class Trainer {
                 throw CheckpointError.unreadable("\(checkpoint.path) (no checkpoint to resume from)")
             }
             state = try Checkpoint.load(from: checkpoint, agent: agent, replay: replay)
+            lastCheckpointStep = state.step
             try env.restoreState(state.environment)
             actRNG = try RandomStream(saved: state.streams["act"])
             updateRNG = try RandomStream(saved: state.streams["update"])

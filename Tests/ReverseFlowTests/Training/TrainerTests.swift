@@ -77,6 +77,26 @@ import Testing
         }
     }
 
+    /// A non-finite loss stops the run with the step and the last good checkpoint, which stays loadable.
+    @Test func divergenceStopsAndKeepsTheLastGoodCheckpoint() throws {
+        let dir = Self.folder()
+        let first = try Trainer(config: try Self.tiny("sac"), runDirectory: dir, resume: false)
+        first.report = { _ in }
+        first.stopAfterSteps = 150
+        try first.run()
+        let poisoned = try Trainer(config: try Self.tiny("sac"), runDirectory: dir, resume: true)
+        poisoned.report = { _ in }
+        poisoned.agent.stateTensors.tensors[0][0] = .nan
+        do {
+            try poisoned.run()
+            Issue.record("a NaN parameter did not stop the run")
+        } catch let e as DivergenceError {
+            #expect(e.message.contains("step 101") && e.message.contains("last good checkpoint (step 100)"), "\(e.message)")
+        }
+        let again = try Trainer(config: try Self.tiny("sac"), runDirectory: dir, resume: true)
+        #expect(again.agent.stateTensors.tensors.allSatisfy { $0.toArray().allSatisfy(\.isFinite) })
+    }
+
     @Test func resumeWithoutCheckpointSaysSo() throws {
         #expect(throws: CheckpointError.self) { _ = try Trainer(config: try Self.tiny("rfm"), runDirectory: Self.folder(), resume: true) }
     }
