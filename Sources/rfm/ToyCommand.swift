@@ -32,6 +32,7 @@ struct TwoMoonsCommand: ParsableCommand {
     @Option(help: "Adam learning rate.") var learningRate: Float = 1e-3
     @Option(help: "The flow's time margin t_min.") var tMin: Float = 0.01
     @Option(help: "Hidden width of the network.") var width = 128
+    @Option(help: "Clip of the diffusions' clean-sample prediction (0 disables).") var clipDenoised: Float = 3
     @Option(help: "Seeds, comma separated (e.g. 0,1,2).") var seed = "0"
     @Option(help: "Output folder.") var out = "runs/two-moons"
 
@@ -53,6 +54,7 @@ struct TwoMoonsCommand: ParsableCommand {
             throw ValidationError("\(name) must be at least 1, got \(v)")
         }
         if samples < 2 { throw ValidationError("--samples must be at least 2 to compute MMD²") }
+        if !(clipDenoised >= 0) { throw ValidationError("--clip-denoised must be 0 (off) or positive, got \(clipDenoised)") }
     }
 
     func run() throws {
@@ -70,6 +72,7 @@ struct TwoMoonsCommand: ParsableCommand {
                 settings.learningRate = learningRate
                 settings.tMin = tMin
                 settings.width = width
+                settings.clipDenoised = clipDenoised > 0 ? clipDenoised : nil
                 let (result, drawn, _) = TwoMoonsExperiment.run(settings) { line in print(line) }
                 let dir = root.appendingPathComponent("\(m.rawValue)-seed\(s)")
                 try TwoMoonsReport.write(result, samples: drawn, to: dir)
