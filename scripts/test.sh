@@ -32,6 +32,13 @@ if msg=$("$rfm" train --set rfm.tempreature=1 --out "$tmp/bad" 2>&1); then
 fi
 echo "$msg" | grep -q "unknown config key 'rfm.tempreature'" || { echo "cli smoke: unexpected message: $msg" >&2; exit 1; }
 [ ! -e "$tmp/bad" ] || { echo "cli smoke: a rejected config still created a run folder" >&2; exit 1; }
+for args in "--config $tmp/missing.yaml" "--set trainer.batch_size=0"; do
+    if msg=$("$rfm" train $args --out "$tmp/bad" 2>&1); then
+        echo "cli smoke: 'rfm train $args' was accepted" >&2
+        exit 1
+    fi
+    [ "$(echo "$msg" | wc -l)" -eq 1 ] || { echo "cli smoke: expected one line, got: $msg" >&2; exit 1; }
+done
 
 # A short training run, then evaluation of its checkpoint.
 "$rfm" train --agent sac --steps 400 --set trainer.warmup=200 --set trainer.eval_interval=200 \
