@@ -59,22 +59,45 @@ public struct SVGCanvas {
         body.append("<text x=\"\(f(x))\" y=\"\(f(y))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"\(f(size))\" text-anchor=\"\(anchor)\" font-weight=\"\(weight)\"\(r)>\(escape(s))</text>")
     }
 
-    /// A frame around the panel with `ticks` labelled ticks per axis.
+    /// A frame around the panel with about `ticks` labelled ticks per axis, at round values.
     public mutating func axes(_ p: Panel, ticks: Int = 5, xLabel: String? = nil, yLabel: String? = nil) {
         rect(x: p.left, y: p.top, width: p.width, height: p.height, fill: "none", stroke: "#444")
-        for k in 0...ticks {
-            let u = Double(k) / Double(ticks)
-            let xv = p.xRange.lowerBound + u * (p.xRange.upperBound - p.xRange.lowerBound)
-            let yv = p.yRange.lowerBound + u * (p.yRange.upperBound - p.yRange.lowerBound)
+        for xv in Self.niceTicks(p.xRange, about: ticks) {
             let (px, _) = p.pixel(xv, p.yRange.lowerBound)
-            let (_, py) = p.pixel(p.xRange.lowerBound, yv)
             polyline([(px, p.top + p.height), (px, p.top + p.height + 4)], stroke: "#444", width: 1)
-            text(tickLabel(xv), x: px, y: p.top + p.height + 16, size: 10, anchor: "middle")
+            text(Self.tickLabel(xv, scale: max(abs(p.xRange.lowerBound), abs(p.xRange.upperBound))),
+                 x: px, y: p.top + p.height + 16, size: 10, anchor: "middle")
+        }
+        for yv in Self.niceTicks(p.yRange, about: ticks) {
+            let (_, py) = p.pixel(p.xRange.lowerBound, yv)
             polyline([(p.left - 4, py), (p.left, py)], stroke: "#444", width: 1)
-            text(tickLabel(yv), x: p.left - 6, y: py + 3, size: 10, anchor: "end")
+            text(Self.tickLabel(yv, scale: max(abs(p.yRange.lowerBound), abs(p.yRange.upperBound))),
+                 x: p.left - 6, y: py + 3, size: 10, anchor: "end")
         }
         if let xLabel { text(xLabel, x: p.left + p.width / 2, y: p.top + p.height + 32, size: 11, anchor: "middle") }
         if let yLabel { text(yLabel, x: p.left - 42, y: p.top + p.height / 2, size: 11, anchor: "middle", rotate: -90) }
+    }
+
+    /// Round tick values (multiples of 1, 2 or 5 × 10ᵏ) inside `range`, about `count` of them.
+    static func niceTicks(_ range: ClosedRange<Double>, about count: Int) -> [Double] {
+        let span = range.upperBound - range.lowerBound
+        guard span > 0, count > 0 else { return [range.lowerBound] }
+        let raw = span / Double(count)
+        let magnitude = Foundation.pow(10, (Foundation.log10(raw)).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var v = (range.lowerBound / step).rounded(.up) * step
+        var out: [Double] = []
+        while v <= range.upperBound + 1e-9 * span {
+            out.append(abs(v) < 1e-12 * span ? 0 : v)
+            v += step
+        }
+        return out
+    }
+
+    /// A tick label; thousands as "k" when the axis reaches 10,000.
+    static func tickLabel(_ v: Double, scale: Double) -> String {
+        if scale >= 10000 { return v == 0 ? "0" : String(format: "%gk", v / 1000) }
+        return String(format: "%g", v)
     }
 
     /// The document.
@@ -84,13 +107,6 @@ public struct SVGCanvas {
     }
 
     private func f(_ v: Double) -> String { String(format: "%.2f", v) }
-
-    private func tickLabel(_ v: Double) -> String {
-        let a = abs(v)
-        if a >= 10000 { return String(format: "%.0fk", v / 1000) }
-        if a >= 100 || v == v.rounded() { return String(format: "%.0f", v) }
-        return String(format: "%.2g", v)
-    }
 
     private func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
