@@ -6,7 +6,7 @@ import TensorCore
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the speed of the kernels and updates.",
-        subcommands: [GemmBench.self, CriticUpdateBench.self]
+        subcommands: [GemmBench.self, CriticUpdateBench.self, UpdateBench.self]
     )
 }
 
@@ -90,5 +90,43 @@ struct CriticUpdateBench: ParsableCommand {
         print(String(format: "  %.3f ms per update (median of %d)", r.updateMs, iterations))
         print(String(format: "  %.3f GFLOP per update, %.1f GFLOP/s effective", r.gflopPerUpdate, r.gflopsEffective))
         print(String(format: "  sgemm %d×%d×%d alone: %.1f GFLOP/s (OpenBLAS core %@)", r.batch, hidden, hidden, r.sgemmGflops, r.blasCore))
+    }
+}
+
+struct UpdateBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Milliseconds per full agent update and per action, with FLOPs and a per-phase breakdown."
+    )
+
+    @OptionGroup var compute: ComputeOptions
+    @Option(help: "Preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset = "paper"
+    @Option(help: "Agent (rfm or sac).") var agent = "rfm"
+    @Option(help: "State dimension (17: cheetah-run).") var stateDim = 17
+    @Option(help: "Action dimension (6: cheetah-run).") var actionDim = 6
+    @Option(help: "Timed updates (median reported).") var iterations = 5
+    @Option(name: .customLong("set"), help: "Override a config key (repeatable).") var assignments: [String] = []
+    @Flag(help: "Print one JSON object (update_ms, act_ms, gflop_per_update, gflops_effective, sgemm_gflops, phases_ms, …).")
+    var json = false
+
+    func validate() throws {
+        for (name, v) in [("--state-dim", stateDim), ("--action-dim", actionDim), ("--iterations", iterations)] where v < 1 {
+            throw ValidationError("\(name) must be at least 1, got \(v)")
+        }
+    }
+
+    func run() throws {
+        compute.apply()
+        let config = try RunConfig.preset(preset).overriding(["agent=\(agent)"] + assignments)
+        let r = UpdateBenchmark.run(config: config, stateDim: stateDim, actionDim: actionDim, iterations: iterations,
+                                    threads: compute.threads) { if !json { print($0) } }
+        if json { return try printJSON(r) }
+        print("\(r.agent), preset \(preset), state \(r.stateDim), action \(r.actionDim), \(r.threads) thread(s)")
+        print(String(format: "  %.1f ms per update (median of %d), %.2f ms per action", r.updateMs, r.iterations, r.actMs))
+        print(String(format: "  %.2f GFLOP per update, %.1f GFLOP/s effective; sgemm on the dominant product %.1f GFLOP/s",
+                     r.gflopPerUpdate, r.gflopsEffective, r.sgemmGflops))
+        for (phase, ms) in r.phasesMs.sorted(by: { $0.value > $1.value }) {
+            print("  " + phase.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", ms))
+        }
     }
 }

@@ -61,6 +61,10 @@ public final class RFMAgent: Agent {
     public let learner: PolicyLearner
     /// Updates taken (drives the temperature schedule).
     public private(set) var updates = 0
+    /// When set, update phases are timed into it (benchmarks).
+    public var profiler: PhaseProfiler? {
+        didSet { learner.profiler = profiler }
+    }
     private let workspace = Workspace()
     private var picks: [Int] = []
 
@@ -112,15 +116,25 @@ public final class RFMAgent: Agent {
         var sampleRNG = rng.split(1), learnRNG = rng.split(2)
         rng = rng.split(3)
         // 1–2. On-policy endpoints and next actions, each picked by Boltzmann resampling.
-        var y = policy.sampleLatents(states: batch.observations, count: b, particles: p, temperature: lambda, rng: &sampleRNG)
-        select(states: batch.observations, latents: y, particles: p, boltzmann: true, rng: &sampleRNG,
-               latentsOut: endpoints, actionsOut: endpointActions)
-        y = policy.sampleLatents(states: batch.nextObservations, count: b, particles: p, temperature: lambda, rng: &sampleRNG)
-        select(states: batch.nextObservations, latents: y, particles: p, boltzmann: true, rng: &sampleRNG,
-               latentsOut: nextLatents, actionsOut: nextActions)
+        var y = profiler.measure("rollouts") {
+            policy.sampleLatents(states: batch.observations, count: b, particles: p, temperature: lambda, rng: &sampleRNG)
+        }
+        profiler.measure("particle Q") {
+            select(states: batch.observations, latents: y, particles: p, boltzmann: true, rng: &sampleRNG,
+                   latentsOut: endpoints, actionsOut: endpointActions)
+        }
+        y = profiler.measure("rollouts") {
+            policy.sampleLatents(states: batch.nextObservations, count: b, particles: p, temperature: lambda, rng: &sampleRNG)
+        }
+        profiler.measure("particle Q") {
+            select(states: batch.nextObservations, latents: y, particles: p, boltzmann: true, rng: &sampleRNG,
+                   latentsOut: nextLatents, actionsOut: nextActions)
+        }
         // 3. Critic.
-        let c = critic.update(states: batch.observations, actions: batch.actions, rewards: batch.rewards,
-                              masks: batch.masks, nextStates: batch.nextObservations, nextActions: nextActions)
+        let c = profiler.measure("critic step") {
+            critic.update(states: batch.observations, actions: batch.actions, rewards: batch.rewards,
+                          masks: batch.masks, nextStates: batch.nextObservations, nextActions: nextActions)
+        }
         // 4. Actor, against the critic just updated.
         let a = learner.update(endpoints: endpoints, states: batch.observations, target: critic, temperature: lambda, rng: &learnRNG)
         updates += 1

@@ -37,6 +37,8 @@ public final class PolicyLearner {
     public let optimizer: Adam
     let gradients: PolicyNetwork
     let gradientList: ParameterList
+    /// When set, the posterior and the actor step are timed into it (benchmarks).
+    public var profiler: PhaseProfiler?
     private let cache = PolicyNetwork.Cache()
     private let workspace = Workspace()
 
@@ -57,9 +59,13 @@ public final class PolicyLearner {
         var pathRNG = rng.split(1), noiseRNG = rng.split(2)
         rng = rng.split(3)
         let points = policy.trainingPoints(endpoints: endpoints, rng: &pathRNG)
-        let noise = estimator.drawNoise(rows: endpoints.rows, rng: &noiseRNG)
-        let estimate = estimator.estimate(target: target, conditions: states, yt: points.latents,
-                                          alpha: points.alpha, beta: points.beta, temperature: temperature, noise: noise)
+        let estimate = profiler.measure("posterior") {
+            let noise = estimator.drawNoise(rows: endpoints.rows, rng: &noiseRNG)
+            return estimator.estimate(target: target, conditions: states, yt: points.latents,
+                                      alpha: points.alpha, beta: points.beta, temperature: temperature, noise: noise)
+        }
+        let start = Stopwatch.now()
+        defer { profiler?.add("actor step", Stopwatch.now() - start) }
         workspace.reset()
         let targets = workspace.matrix(endpoints.rows, endpoints.cols)
         policy.regressionTarget(y1: estimate.y1, y0: estimate.y0, into: targets)

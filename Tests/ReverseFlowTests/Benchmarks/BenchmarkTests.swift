@@ -22,6 +22,22 @@ import Testing
         #expect(abs(r.gflopPerUpdate * 1e9 - 2 * (2 * forward + backward)) < 1)
     }
 
+    @Test(arguments: ["rfm", "sac"])
+    func updateBenchmarkReportsTheDocumentedJSONKeysAndPhases(agent: String) throws {
+        let config = try RunConfig.preset("cpu").overriding([
+            "agent=\(agent)", "trainer.batch_size=8", "critic.hidden=8", "actor.hidden=8", "actor.embedding=8",
+            "rfm.posterior_samples=4", "rfm.particles_train=2", "rfm.particles_act=2",
+        ])
+        let r = UpdateBenchmark.run(config: config, stateDim: 5, actionDim: 2, iterations: 2, threads: 1)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as! [String: Any]
+        for key in ["update_ms", "act_ms", "gflop_per_update", "gflops_effective", "sgemm_gflops"] {
+            #expect((json[key] as? Double).map { $0 > 0 } == true, "\(key)")
+        }
+        if agent == "rfm" {
+            #expect(Set(r.phasesMs.keys) == ["rollouts", "particle Q", "critic step", "posterior", "actor step"])
+        }
+    }
+
     @Test func gemmBenchmarkCoversTheAgentShapes() {
         let shapes = GemmBenchmark.agentShapes(batch: 4, hidden: 8, particles: 2, posteriorSamples: 3)
         #expect(shapes.count == 10)
