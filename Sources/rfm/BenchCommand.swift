@@ -31,9 +31,7 @@ struct GemmBench: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
-        for (name, v) in [("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch), ("--hidden", hidden)] where v < 1 {
-            throw ValidationError("\(name) must be at least 1, got \(v)")
-        }
+        try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch), ("--hidden", hidden)])
     }
 
     func run() throws {
@@ -70,10 +68,8 @@ struct CriticUpdateBench: ParsableCommand {
     @Flag(help: "Print one JSON object (keys update_ms, gflops_effective, sgemm_gflops, …).") var json = false
 
     func validate() throws {
-        for (name, v) in [("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch),
-                          ("--hidden", hidden), ("--iterations", iterations)] where v < 1 {
-            throw ValidationError("\(name) must be at least 1, got \(v)")
-        }
+        try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch),
+                          ("--hidden", hidden), ("--iterations", iterations)])
     }
 
     func run() throws {
@@ -110,9 +106,7 @@ struct UpdateBench: ParsableCommand {
     var json = false
 
     func validate() throws {
-        for (name, v) in [("--state-dim", stateDim), ("--action-dim", actionDim), ("--iterations", iterations)] where v < 1 {
-            throw ValidationError("\(name) must be at least 1, got \(v)")
-        }
+        try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--iterations", iterations)])
     }
 
     func run() throws {

@@ -17,3 +17,10 @@ struct ComputeOptions: ParsableArguments {
         BLAS.setThreads(threads)
     }
 }
+
+/// Rejects any option below 1, naming it.
+func requirePositive(_ options: [(String, Int)]) throws {
+    for (name, value) in options where value < 1 {
+        throw ValidationError("\(name) must be at least 1, got \(value)")
+    }
+}

@@ -50,9 +50,7 @@ struct TwoMoonsCommand: ParsableCommand {
             throw ValidationError("--seed must be a comma-separated list of non-negative integers; got '\(seed)'")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
-        for (name, v) in [("--samples", samples), ("--posterior-samples", posteriorSamples), ("--updates", updates), ("--batch", batch)] where v < 1 {
-            throw ValidationError("\(name) must be at least 1, got \(v)")
-        }
+        try requirePositive([("--samples", samples), ("--posterior-samples", posteriorSamples), ("--updates", updates), ("--batch", batch)])
         if samples < 2 { throw ValidationError("--samples must be at least 2 to compute MMD²") }
         if !(clipDenoised >= 0) { throw ValidationError("--clip-denoised must be 0 (off) or positive, got \(clipDenoised)") }
     }
