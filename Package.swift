@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 /// Builds target Haswell-level x86-64 (AVX2 + FMA) so SIMD multiply-adds compile to FMA instructions
@@ -6,6 +7,12 @@ import PackageDescription
 let fastMath: [SwiftSetting] = [
     .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])),
 ]
+
+/// MuJoCo 3.3.6, unpacked by `scripts/setup.sh` into `.deps/` (never committed): headers for the
+/// C import and the shared library, found at run time through an rpath to the same folder.
+let mujocoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent(".deps/mujoco-3.3.6").path
+let mujocoHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I\(mujocoRoot)/include"])]
 
 let package = Package(
     name: "ReverseFlowMatching",
@@ -28,6 +35,15 @@ let package = Package(
         ),
         // Small C helpers: a per-thread FLOP counter, line-buffered stdout.
         .target(name: "CSupport", path: "Sources/CSupport"),
+        // MuJoCo's C API (headers and library from .deps/, see scripts/fetch_mujoco.sh).
+        .target(
+            name: "CMuJoCo",
+            path: "Sources/CMuJoCo",
+            cSettings: [.unsafeFlags(["-I\(mujocoRoot)/include"])],
+            linkerSettings: [.unsafeFlags(["-L\(mujocoRoot)/lib", "-lmujoco", "-Xlinker", "-rpath", "-Xlinker", "\(mujocoRoot)/lib"])]
+        ),
+        // A small Swift layer over MuJoCo: model loading, named lookups, dm_control's stepping.
+        .target(name: "MuJoCo", dependencies: ["CMuJoCo"], swiftSettings: fastMath + mujocoHeaders),
         // Float32 tensors, GEMM, elementwise kernels, reductions, seeded RNG: the compute seam.
         .target(name: "TensorCore", dependencies: ["CBLAS", "CSupport"], swiftSettings: fastMath),
         // Layers with hand-written backward passes, Adam, clipping, Polyak, checkpoints.
@@ -35,9 +51,9 @@ let package = Package(
         // Reinforcement learning: critics, policies, estimators, agents, training.
         .target(
             name: "ReverseFlow",
-            dependencies: ["TensorCore", "NeuralNet", .product(name: "Yams", package: "Yams")],
+            dependencies: ["TensorCore", "NeuralNet", "MuJoCo", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Presets")],
-            swiftSettings: fastMath
+            swiftSettings: fastMath + mujocoHeaders
         ),
         // The command line.
         .executableTarget(
@@ -46,11 +62,16 @@ let package = Package(
                 "TensorCore", "NeuralNet", "ReverseFlow", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: fastMath
+            swiftSettings: fastMath + mujocoHeaders
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReverseFlowTests", dependencies: ["ReverseFlow", "NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ReverseFlowTests",
+            dependencies: ["ReverseFlow", "NeuralNet", "TensorCore", "MuJoCo"],
+            exclude: ["Fixtures"],
+            swiftSettings: mujocoHeaders
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,3 +13,6 @@ if ((${#need[@]})); then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+
+# MuJoCo 3.3.6 and the DeepMind Control Suite models, pinned (see the script).
+bash "$(dirname "$0")/fetch_mujoco.sh"

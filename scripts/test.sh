@@ -9,10 +9,25 @@ bash scripts/setup.sh
 swift build -c release --build-tests
 swift test -c release --skip-build
 
+# The DeepMind Control tasks against dm_control itself: whole episodes, every step, three seeds
+# per task, recorded now by dm_control 1.0.34 in its own virtual environment and replayed by the
+# Swift tasks from the same states (the committed fixtures keep only every 100th step of one seed).
+bash scripts/reference/dmc_venv.sh
+reference=$(mktemp -d)
+MUJOCO_GL=disable .venv-dmc/bin/python scripts/reference/dmc_reference.py record --out "$reference" --seeds 0,1,2
+RFM_DMC_REFERENCE_DIR="$reference" swift test -c release --skip-build --filter ControlSuiteReferenceTests
+rm -rf "$reference"
+
 # The command line answers and its benchmark prints the documented JSON keys.
 rfm=$(swift build -c release --show-bin-path)/rfm
 "$rfm" --version
 "$rfm" --help >/dev/null
+"$rfm" env list >/dev/null
+"$rfm" env check --env cartpole-swingup --episodes 2 --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r["returns"]) == 2 and r["steps_per_second"] > 0, r
+print("cli smoke: env check ok")'
 "$rfm" bench critic-update --iterations 5 --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)

@@ -47,6 +47,26 @@ public struct RandomStream: Sendable, Equatable {
         return boxMuller(b.0, b.1).0
     }
 
+    /// A uniform Double in [0, 1) with 53 random bits (uses one block); for simulator states,
+    /// which are Float64.
+    public mutating func uniformDouble() -> Double {
+        let b = nextBlock()
+        let bits = (UInt64(b.0) << 21) ^ UInt64(b.1 >> 11)
+        return Double(bits) * 0x1p-53
+    }
+
+    /// A uniform Double in `[low, high)`.
+    public mutating func uniformDouble(_ low: Double, _ high: Double) -> Double {
+        low + (high - low) * uniformDouble()
+    }
+
+    /// A standard normal Double by Box–Muller on two 53-bit uniforms (uses two blocks).
+    public mutating func normalDouble() -> Double {
+        let u1 = 1 - uniformDouble()
+        let u2 = uniformDouble()
+        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
+    }
+
     /// A uniform integer in `0..<bound` without modulo bias (uses one or more blocks).
     public mutating func integer(below bound: Int) -> Int {
         precondition(bound > 0 && bound <= Int(UInt32.max), "RandomStream.integer: bound \(bound) out of range")

@@ -42,9 +42,13 @@ public protocol Environment: AnyObject {
 public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
     case unknown(String, available: [String])
     case badState(String)
+    case missingModels(String)
+    case badModel(String, String)
 
     public var description: String {
         switch self {
+        case .missingModels(let dir): "DeepMind Control models not found in \(dir): run scripts/setup.sh (or set RFM_DMC_SUITE_DIR)"
+        case .badModel(let name, let why): "cannot build environment '\(name)': \(why)"
         case .unknown(let name, let available): "unknown environment '\(name)'; available: \(available.joined(separator: ", "))"
         case .badState(let why): "cannot restore environment state: \(why)"
         }

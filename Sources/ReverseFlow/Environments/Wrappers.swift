@@ -66,13 +66,13 @@ public final class RescaledActions: Environment {
 /// The environments this build knows, by name.
 public enum EnvironmentRegistry {
     /// Names accepted by ``make(_:)``.
-    public static var names: [String] { ["pendulum"] }
+    public static var names: [String] { ["pendulum"] + ControlSuite.names }
 
     /// A fresh environment, wrapped with its time limit and with actions in [−1, 1].
     public static func make(_ name: String) throws -> Environment {
-        switch name {
-        case "pendulum": return RescaledActions(TimeLimit(Pendulum(), limit: 200))
-        default: throw EnvironmentError.unknown(name, available: names)
-        }
+        if name == "pendulum" { return RescaledActions(TimeLimit(Pendulum(), limit: 200)) }
+        guard ControlSuite.spec(named: name) != nil else { throw EnvironmentError.unknown(name, available: names) }
+        let env = try ControlSuite.make(name)
+        return RescaledActions(TimeLimit(env, limit: env.episodeLength))
     }
 }
