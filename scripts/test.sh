@@ -63,4 +63,15 @@ import json, sys
 r = json.load(sys.stdin)
 assert len(r["returns"]) == 2, r
 print("cli smoke: train and eval ok")'
+
+# A two-run sweep, rerun (it must skip both), then a report of it.
+printf '%s\n' "out: $tmp/sweep" "tasks: [pendulum]" "agents: [sac]" "seeds: [0, 1]" "steps: 300" \
+    "set: {trainer.warmup: 100, trainer.eval_interval: 150, trainer.eval_episodes: 1}" > "$tmp/grid.yaml"
+"$rfm" sweep "$tmp/grid.yaml" --jobs 2 >/dev/null
+"$rfm" sweep "$tmp/grid.yaml" | grep -q "2 already finished, 0 to run" || { echo "cli smoke: a rerun sweep did not skip finished runs" >&2; exit 1; }
+"$rfm" report "$tmp/sweep" >/dev/null
+grep -q "<svg" "$tmp/sweep/report.html" || { echo "cli smoke: report.html has no figure" >&2; exit 1; }
+"$rfm" sweep "$tmp/grid.yaml" --slurm >/dev/null
+grep -q "#SBATCH --array=0-1" "$tmp/sweep/sweep.slurm" || { echo "cli smoke: bad Slurm script" >&2; exit 1; }
+echo "cli smoke: sweep and report ok"
 rm -rf "$tmp"

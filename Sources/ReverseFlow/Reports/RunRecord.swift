@@ -1,0 +1,68 @@
+import Foundation
+
+/// What a report needs from one run folder: its cell, evaluations, diagnostics and cost.
+public struct RunRecord: Sendable {
+    public let directory: URL
+    public let task: String
+    /// Agent, or `agent-variant` for sweep cells.
+    public let label: String
+    public let seed: Int
+    /// (environment step, mean evaluation return).
+    public let evaluations: [(step: Int, value: Double)]
+    /// Training diagnostics by metric name, each a series of (step, value).
+    public let diagnostics: [String: [(step: Int, value: Double)]]
+    public let steps: Int
+    public let wallSeconds: Double?
+    public let finished: Bool
+
+    public var finalReturn: Double? { evaluations.last?.value }
+
+    static let diagnosticKeys = ["estimator/ess", "estimator/coefficient", "agent/temperature", "agent/alpha"]
+
+    /// Reads a run folder (`config.yaml`, `metrics.jsonl`, optional `summary.json` and
+    /// `sweep_run.json`).
+    public static func load(_ directory: URL) throws -> RunRecord {
+        let config = try RunConfig.file(directory.appendingPathComponent("config.yaml").path)
+        var label = config.string("agent")
+        if let data = try? Data(contentsOf: directory.appendingPathComponent("sweep_run.json")),
+           let obj = try? JSONSerialization.jsonObject(with: data) as? [String: String], let l = obj["label"] {
+            label = l
+        }
+        let metrics = directory.appendingPathComponent("metrics.jsonl")
+        let rows = FileManager.default.fileExists(atPath: metrics.path) ? try MetricsLog.readRows(metrics) : []
+        var evaluations: [(Int, Double)] = []
+        var diagnostics: [String: [(step: Int, value: Double)]] = [:]
+        var lastStep = 0
+        for row in rows {
+            guard let s = row["step"] else { continue }
+            let step = Int(s)
+            lastStep = max(lastStep, step)
+            if let e = row["eval/return"] { evaluations.append((step, e)) }
+            for key in diagnosticKeys { if let v = row[key] { diagnostics[key, default: []].append((step, v)) } }
+        }
+        var wall: Double?, finished = false
+        if let data = try? Data(contentsOf: directory.appendingPathComponent("summary.json")),
+           let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            wall = obj["wall_seconds"] as? Double
+            if let s = obj["steps"] as? Int { finished = s >= config.int("trainer.steps"); lastStep = max(lastStep, s) }
+        }
+        return RunRecord(directory: directory, task: config.string("env"), label: label, seed: config.int("seed"),
+                         evaluations: evaluations.map { (step: $0.0, value: $0.1) }, diagnostics: diagnostics,
+                         steps: lastStep, wallSeconds: wall, finished: finished)
+    }
+
+    /// Every run folder (a folder holding `config.yaml` and `metrics.jsonl`) under `roots`.
+    public static func find(under roots: [URL]) -> [URL] {
+        var found: [URL] = []
+        let fm = FileManager.default
+        for root in roots {
+            if fm.fileExists(atPath: root.appendingPathComponent("config.yaml").path) { found.append(root); continue }
+            guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
+            for case let url as URL in walker where url.lastPathComponent == "config.yaml" {
+                let dir = url.deletingLastPathComponent()
+                if fm.fileExists(atPath: dir.appendingPathComponent("metrics.jsonl").path) { found.append(dir) }
+            }
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+}
