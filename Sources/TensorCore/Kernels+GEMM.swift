@@ -16,6 +16,7 @@ public enum BLAS {
     public static func setThreads(_ count: Int) {
         precondition(count >= 1, "BLAS.setThreads: need at least one thread")
         openblas_set_num_threads(Int32(count))
+        Parallel.configure(threads: count)
     }
 
     /// The CPU kernel family OpenBLAS selected (for benchmark reports).

@@ -61,8 +61,8 @@ public final class TwinCritic {
     public let optimizers: [Adam]
     let caches = [MLP.Cache(), MLP.Cache()]
     let workspace = Workspace()
-    let evaluationCaches = [MLP.Cache(), MLP.Cache()]
-    let evaluationWorkspace = Workspace()
+    /// Scratch of the parallel Q evaluation, one per worker.
+    var evaluationWorkers: [EvaluationWorker] = []
 
     public init(stateDim: Int, actionDim: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings

@@ -34,7 +34,6 @@ public final class FlowPolicy: GenerativePolicy {
     public let network: PolicyNetwork
     public let settings: Settings
     public var squash: Bool { settings.squash }
-    private let rollout = PolicyNetwork.Rollout()
     /// Sampling and training points live in separate pools: training points are drawn from
     /// endpoints that a sampling call may just have returned.
     private let samplingWorkspace = Workspace()
@@ -56,8 +55,60 @@ public final class FlowPolicy: GenerativePolicy {
         return y
     }
 
+    /// Rows per block of a rollout: a block's activations (`rows × width` floats per layer) stay
+    /// in a core's cache, and blocks run on all ``Parallel/workers``.
+    public static let blockRows = 512
+
+    /// One worker's scratch: its rollout shares and its block of latents and states.
+    private final class Worker {
+        let rollout = PolicyNetwork.Rollout()
+        var latents = Tensor(count: 0)
+        var states = Tensor(count: 0)
+    }
+    private var workers: [Worker] = []
+
     /// Integrates the flow in place from `y` at `t_min` to `1 − t_min`.
+    ///
+    /// Rows of different states never interact, so the rollout runs in blocks of whole states
+    /// (about ``blockRows`` rows each), in parallel; every block does exactly what one rollout
+    /// over all rows would do to those rows.
     public func integrate(_ y: Tensor, states: Tensor?, temperature: Float) {
+        let n = y.rows, d = y.cols
+        let groups = states?.rows ?? n
+        let perGroup = n / groups
+        precondition(groups * perGroup == n, "FlowPolicy.integrate: \(n) latents do not split over \(groups) states")
+        let groupsPerBlock = max(1, Self.blockRows / perGroup)
+        let blocks = (groups + groupsPerBlock - 1) / groupsPerBlock
+        while workers.count < max(1, Parallel.workers) { workers.append(Worker()) }
+        if blocks == 1 {
+            integrateBlock(y, states: states, temperature: temperature, rollout: workers[0].rollout)
+            return
+        }
+        let sDim = states?.cols ?? 0
+        Parallel.forEachBlock(blocks) { block, w in
+            let worker = workers[w]
+            let g = (block * groupsPerBlock) ..< min(groups, (block + 1) * groupsPerBlock)
+            let rows = (g.lowerBound * perGroup) ..< (g.upperBound * perGroup)
+            Self.resize(&worker.latents, rows.count, d)
+            Kernels.copy(y.rows(rows), into: worker.latents.matrix)
+            var blockStates: Tensor?
+            if let states {
+                Self.resize(&worker.states, g.count, sDim)
+                Kernels.copy(states.rows(g), into: worker.states.matrix)
+                blockStates = worker.states
+            }
+            integrateBlock(worker.latents, states: blockStates, temperature: temperature, rollout: worker.rollout)
+            Kernels.copy(worker.latents.matrix, into: y.rows(rows))
+        }
+    }
+
+    private static func resize(_ t: inout Tensor, _ rows: Int, _ cols: Int) {
+        if t.capacity < rows * cols { t = Tensor(rows: rows, cols: cols) }
+        t.reshape(rows, cols)
+    }
+
+    /// The rollout of one block: Euler or Heun steps with the block's shares computed once.
+    private func integrateBlock(_ y: Tensor, states: Tensor?, temperature: Float, rollout: PolicyNetwork.Rollout) {
         network.prepare(rollout, states: states, temperature: temperature)
         let t0 = settings.tMin, t1 = 1 - settings.tMin
         let dt = (t1 - t0) / Float(settings.steps)

@@ -1,0 +1,72 @@
+import CBLAS
+import Dispatch
+import Foundation
+
+/// Data parallelism over row blocks, for work whose blocks are independent (the particles of a
+/// flow rollout, the samples of a posterior estimate).
+///
+/// On this project's 2-core machines a large product split into two single-threaded GEMMs on
+/// separate row blocks runs faster than one multi-threaded GEMM, and the elementwise work between
+/// products then runs on both cores too; small blocks also keep each layer's activations in the
+/// core's cache. The worker count is the thread count given to ``BLAS/setThreads(_:)``. Inside a
+/// parallel region OpenBLAS runs single-threaded; FLOPs the workers issue are credited to the
+/// calling thread's ``FLOPCounter``. Results do not depend on timing: block `i` always runs the
+/// same operations on the same data.
+public enum Parallel {
+    nonisolated(unsafe) private static var configuredWorkers = 1
+
+    /// Workers a parallel region uses: the BLAS thread count, unless ``withWorkers(_:_:)``
+    /// overrides it for the current task.
+    public static var workers: Int { override ?? configuredWorkers }
+
+    @TaskLocal static var override: Int?
+
+    /// Runs `body` with `count` workers in this task only (tests compare worker counts this way
+    /// without disturbing concurrently running code).
+    public static func withWorkers<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        precondition(count >= 1, "Parallel.withWorkers: need at least one worker")
+        return try $override.withValue(count, operation: body)
+    }
+
+    static func configure(threads: Int) { configuredWorkers = max(1, threads) }
+
+    /// Runs `body(worker)` for `worker` in `0..<workers` concurrently and waits for all.
+    /// `body` must touch only its own worker's buffers (shared inputs are read-only).
+    public static func forEachWorker(_ body: (Int) -> Void) {
+        let n = workers
+        if n == 1 { body(0); return }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(configuredWorkers)) }
+        let flops = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        defer { flops.deallocate() }
+        // concurrentPerform may run some iterations on this thread, whose counter then already
+        // holds their FLOPs: credit only the rest.
+        let callerBefore = FLOPCounter.gemmFLOPs
+        withoutActuallyEscaping(body) { body in
+            let box = Box(body: body, flops: flops)
+            DispatchQueue.concurrentPerform(iterations: n) { w in
+                box.flops[w] = FLOPCounter.measure { box.body(w) }
+            }
+        }
+        FLOPCounter.add(flops.reduce(0, +) - (FLOPCounter.gemmFLOPs - callerBefore))
+    }
+
+    /// Runs `body(block, worker)` for every block in `0..<blocks`, blocks dealt round-robin to
+    /// the workers (block `i` on worker `i mod workers`).
+    public static func forEachBlock(_ blocks: Int, _ body: (Int, Int) -> Void) {
+        let n = workers
+        forEachWorker { w in
+            var i = w
+            while i < blocks {
+                body(i, w)
+                i += n
+            }
+        }
+    }
+
+    /// Carries the non-Sendable closure into the workers; each worker writes only its own slot.
+    private struct Box: @unchecked Sendable {
+        let body: (Int) -> Void
+        let flops: UnsafeMutableBufferPointer<Double>
+    }
+}
