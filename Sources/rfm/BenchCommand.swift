@@ -97,7 +97,7 @@ struct UpdateBench: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
     @Option(help: "Preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset = "paper"
-    @Option(help: "Agent (rfm or sac).") var agent = "rfm"
+    @Option(help: "Agent (rfm, sac, qsm or dqs).") var agent = "rfm"
     @Option(help: "State dimension (17: cheetah-run).") var stateDim = 17
     @Option(help: "Action dimension (6: cheetah-run).") var actionDim = 6
     @Option(help: "Timed updates (median reported).") var iterations = 5

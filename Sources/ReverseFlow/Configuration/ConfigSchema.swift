@@ -22,7 +22,7 @@ public enum ConfigSchema {
 
     public static let keys: [Key] = [
         Key(name: "seed", kind: .integer(nonNegative), help: "random seed of the run"),
-        Key(name: "agent", kind: .choice(["rfm", "sac"]), help: "the learning agent"),
+        Key(name: "agent", kind: .choice(["rfm", "sac", "qsm", "dqs"]), help: "the learning agent"),
         Key(name: "env", kind: .text, help: "environment name (rfm env list)"),
         Key(name: "trainer.steps", kind: .integer(positive), help: "environment steps of the run"),
         Key(name: "trainer.warmup", kind: .integer(nonNegative), help: "uniform random actions before the first update"),
@@ -61,6 +61,24 @@ public enum ConfigSchema {
         Key(name: "sac.alpha_lr", kind: .number(1e-8...1), help: "SAC temperature learning rate"),
         Key(name: "sac.log_std_min", kind: .number(-100...100), help: "SAC lower clip of log σ"),
         Key(name: "sac.log_std_max", kind: .number(-100...100), help: "SAC upper clip of log σ"),
+        Key(name: "qsm.steps", kind: .integer(positive), help: "QSM diffusion steps N"),
+        Key(name: "qsm.schedule", kind: .choice(["vp"]), help: "QSM noise schedule"),
+        Key(name: "qsm.beta_min", kind: .number(0...1e3), help: "QSM VP schedule: β at u = 0"),
+        Key(name: "qsm.beta_max", kind: .number(0...1e3), help: "QSM VP schedule: β at u = 1"),
+        Key(name: "qsm.temperature", kind: .number(0...1e6), help: "QSM DDPM temperature (noise scale of the sampler)"),
+        Key(name: "qsm.clip", kind: .optionalNumber(1e-8...1e6), help: "QSM clip of each sampler step to [−c, c] (null: none)"),
+        Key(name: "qsm.gradient_scale", kind: .number(0...1e6), help: "QSM scale of ∇ₐQ in the regression target"),
+        Key(name: "qsm.target_noise", kind: .number(0...1e3), help: "QSM noise std added to next actions"),
+        Key(name: "qsm.exploration_noise", kind: .number(0...1e3), help: "QSM noise std added to actions when acting"),
+        Key(name: "dqs.steps", kind: .integer(positive), help: "DQS Euler–Maruyama steps N"),
+        Key(name: "dqs.sigma_min", kind: .number(1e-12...1e6), help: "DQS VE schedule σ_min"),
+        Key(name: "dqs.sigma_max", kind: .number(1e-12...1e6), help: "DQS VE schedule σ_max"),
+        Key(name: "dqs.temperature", kind: .number(1e-8...1e6), help: "DQS Boltzmann temperature λ"),
+        Key(name: "dqs.temperature_final", kind: .number(1e-8...1e6), help: "DQS λ at the end of the annealing"),
+        Key(name: "dqs.temperature_steps", kind: .integer(positive), help: "DQS updates over which λ is annealed"),
+        Key(name: "dqs.diffusion_scale", kind: .number(0...1e3), help: "DQS sampler noise scale when acting"),
+        Key(name: "dqs.posterior_samples", kind: .integer(positive), help: "DQS samples K of the score estimate"),
+        Key(name: "dqs.weight_offset", kind: .number(0...1e6), help: "DQS loss weight offset: weight h(t) + offset"),
     ]
 
     static let byName: [String: Key] = Dictionary(uniqueKeysWithValues: keys.map { ($0.name, $0) })

@@ -171,6 +171,9 @@ public struct RunConfig: Sendable, Equatable {
         if case .number(let lo) = out["sac.log_std_min"]!, case .number(let hi) = out["sac.log_std_max"]!, lo >= hi {
             throw ConfigError("config key 'sac.log_std_min' (\(lo)) must be below 'sac.log_std_max' (\(hi))")
         }
+        if case .number(let lo) = out["dqs.sigma_min"]!, case .number(let hi) = out["dqs.sigma_max"]!, lo >= hi {
+            throw ConfigError("config key 'dqs.sigma_min' (\(lo)) must be below 'dqs.sigma_max' (\(hi))")
+        }
         return out
     }
 

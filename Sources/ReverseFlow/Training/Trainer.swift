@@ -80,8 +80,13 @@ public final class Trainer {
     static func columns(agent: String) -> [String] {
         let common = ["step", "time/elapsed", "time/sps", "train/episode_return", "eval/return", "eval/return_std",
                       "critic/loss", "critic/grad_norm", "critic/target_mean", "actor/loss", "actor/grad_norm"]
-        let specific = agent == "sac" ? ["actor/entropy", "agent/alpha"]
-            : ["estimator/ess", "estimator/coefficient", "estimator/q_mean", "estimator/q_std", "agent/temperature"]
+        let specific: [String]
+        switch agent {
+        case "sac": specific = ["actor/entropy", "agent/alpha"]
+        case "qsm": specific = ["actor/target_rms", "agent/temperature"]
+        case "dqs": specific = ["estimator/ess", "estimator/q_mean", "estimator/q_std", "agent/temperature"]
+        default: specific = ["estimator/ess", "estimator/coefficient", "estimator/q_mean", "estimator/q_std", "agent/temperature"]
+        }
         return common + specific
     }
 

@@ -1,0 +1,41 @@
+import TensorCore
+
+/// Where a sampler draws its standard normals: one stream for the whole batch (exploration), or
+/// one stream per row seeded from that row's state (evaluation, so the same observation always
+/// gets the same action whatever else is in the batch).
+struct NoiseSource {
+    private var shared: RandomStream?
+    private var perRow: [RandomStream]
+    private let row: Tensor
+
+    /// Draws from `rng` (advanced in place by ``fill(_:)``; read it back with ``stream``).
+    init(_ rng: RandomStream) {
+        shared = rng
+        perRow = []
+        row = Tensor(count: 0)
+    }
+
+    /// One stream per row of `states` `[B, S]`, seeded by a hash of the row's bits (stream 0xE7A1,
+    /// as the RFM agent's evaluation noise).
+    init(seededBy states: Tensor, width: Int) {
+        shared = nil
+        perRow = (0..<states.rows).map { RandomStream(seed: stateHash(states.data + $0 * states.cols, states.cols), stream: 0xE7A1) }
+        row = Tensor(rows: 1, cols: width)
+    }
+
+    /// The shared stream's current state (nil for per-row noise).
+    var stream: RandomStream? { shared }
+
+    /// Fills `t` `[B, d]` with standard normals.
+    mutating func fill(_ t: Tensor) {
+        if shared != nil {
+            shared!.fillNormal(t)
+            return
+        }
+        precondition(t.rows == perRow.count && t.cols == row.cols, "NoiseSource: \(t.shape) for \(perRow.count) rows of \(row.cols)")
+        for i in 0..<t.rows {
+            perRow[i].fillNormal(row)
+            Kernels.copy(row.matrix, into: t.rows(i..<(i + 1)))
+        }
+    }
+}
