@@ -8,6 +8,8 @@ public enum Activation: String, Sendable, CaseIterable {
     case relu
     /// GELU, tanh approximation (the velocity network; JAX's default form).
     case gelu
+    /// `x·tanh(softplus(x))` (QVPO's networks).
+    case mish
 
     /// `y ← f(x)` (in place is fine).
     public func apply(_ x: Tensor, into y: Tensor) {
@@ -15,6 +17,7 @@ public enum Activation: String, Sendable, CaseIterable {
         case .identity: if x !== y { y.assign(x) }
         case .relu: Kernels.relu(x, into: y)
         case .gelu: Kernels.gelu(x, into: y)
+        case .mish: Kernels.mish(x, into: y)
         }
     }
 
@@ -24,6 +27,7 @@ public enum Activation: String, Sendable, CaseIterable {
         case .identity: if dy !== dx { dx.assign(dy) }
         case .relu: Kernels.reluBackward(dy, input: x, into: dx)
         case .gelu: Kernels.geluBackward(dy, input: x, into: dx)
+        case .mish: Kernels.mishBackward(dy, input: x, into: dx)
         }
     }
 }

@@ -3,7 +3,7 @@ import TensorCore
 
 /// The sinusoidal embedding of a scalar (time t or temperature λ), as the reference defines it:
 ///
-///     fᵢ = exp(−i · ln(1000) / (h − 1)),  i = 0 … h − 1,  h = size / 2
+///     fᵢ = exp(−i · ln(P) / (h − 1)),  i = 0 … h − 1,  h = size / 2,  P = maxPeriod (1000)
 ///     emb(x) = [sin(x·f₀), …, sin(x·f_{h−1}), cos(x·f₀), …, cos(x·f_{h−1})]
 ///
 /// The frequencies are computed in Float32 in the same order of operations as the reference so
@@ -14,11 +14,12 @@ public struct SinusoidalEmbedding: Sendable {
     /// The `size / 2` frequencies.
     public let frequencies: [Float]
 
-    public init(size: Int = 128) {
+    /// `maxPeriod` is 1000 for the flow and diffusion networks (`ScoreMLP`), 10000 for QVPO's.
+    public init(size: Int = 128, maxPeriod: Float = 1000) {
         precondition(size >= 4 && size % 2 == 0, "SinusoidalEmbedding: size must be even and ≥ 4, got \(size)")
         self.size = size
         let half = size / 2
-        let step = Foundation.log(Float(1000)) / Float(half - 1)
+        let step = Foundation.log(maxPeriod) / Float(half - 1)
         frequencies = (0..<half).map { Foundation.exp(-step * Float($0)) }
     }
 

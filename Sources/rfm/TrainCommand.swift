@@ -17,7 +17,7 @@ struct Train: ParsableCommand {
     @Option(help: "Built-in preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset: String?
     @Option(help: "YAML config file (may start with `inherit: PRESET`).") var config: String?
     @Option(help: "Environment (shorthand for --set env=…).") var env: String?
-    @Option(help: "Agent: rfm, sac, qsm or dqs (shorthand for --set agent=…).") var agent: String?
+    @Option(help: "Agent: rfm, sac, qsm, maxentdp, dqs or qvpo (shorthand for --set agent=…).") var agent: String?
     @Option(help: "Environment steps (shorthand for --set trainer.steps=…).") var steps: Int?
     @Option(help: "Seed (shorthand for --set seed=…).") var seed: Int?
     @Option(name: .customLong("set"), help: "Override a config key: --set rfm.temperature=0.05 (repeatable).")

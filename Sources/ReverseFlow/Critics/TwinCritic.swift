@@ -3,7 +3,8 @@ import TensorCore
 
 /// Two critics `Q₁, Q₂ : (s, a) → ℝ` with target copies, trained by TD regression.
 ///
-/// Each critic is `concat(s, a) → (Dense + ReLU) × layers → Dense 1`. One update, as the reference's
+/// Each critic is `concat(s, a) → (Dense + ReLU) × layers → Dense 1` (``Settings/activation`` puts
+/// Mish in place of ReLU for QVPO). One update, as the reference's
 /// `update_q` computes it:
 ///
 ///     y   = r + γ · mask · min(Q̄₁, Q̄₂)(s′, a′)          (target critics; no gradient)
@@ -26,13 +27,17 @@ public final class TwinCritic {
         public var discount: Float
         /// Polyak rate τ of the target critics.
         public var tau: Float
+        /// The hidden layers' activation: ReLU (the reference's shared critic), Mish (QVPO's own).
+        public var activation: Activation
 
-        public init(hidden: [Int], learningRate: Float, maxGradNorm: Float?, discount: Float, tau: Float) {
+        public init(hidden: [Int], learningRate: Float, maxGradNorm: Float?, discount: Float, tau: Float,
+                    activation: Activation = .relu) {
             self.hidden = hidden
             self.learningRate = learningRate
             self.maxGradNorm = maxGradNorm
             self.discount = discount
             self.tau = tau
+            self.activation = activation
         }
     }
 
@@ -69,7 +74,10 @@ public final class TwinCritic {
         self.stateDim = stateDim
         self.actionDim = actionDim
         var nets: [MLP] = []
-        for _ in 0..<2 { nets.append(MLP.relu(inputs: stateDim + actionDim, hidden: settings.hidden, outputs: 1, rng: &rng)) }
+        for _ in 0..<2 {
+            nets.append(MLP.feedForward(inputs: stateDim + actionDim, hidden: settings.hidden, outputs: 1,
+                                        activation: settings.activation, rng: &rng))
+        }
         online = nets
         target = nets.map { $0.copy() }
         gradients = nets.map { $0.zerosLike() }

@@ -1,3 +1,4 @@
+import NeuralNet
 import TensorCore
 
 /// Builds the agent a configuration names, with every hyperparameter taken from the config.
@@ -15,6 +16,14 @@ public enum AgentFactory {
         case "fixed": .fixed(c.float("rfm.cv_fixed"))
         default: .optimal(ridge: c.float("rfm.cv_ridge"), clip: c.float("rfm.cv_clip"))
         }
+    }
+
+    /// The shared critic settings with an agent's own clip (and activation).
+    static func criticSettings(_ c: RunConfig, clipKey: String, activation: Activation = .relu) -> TwinCritic.Settings {
+        var s = criticSettings(c)
+        s.maxGradNorm = c.optionalFloat(clipKey)
+        s.activation = activation
+        return s
     }
 
     public static func make(_ c: RunConfig, observationSize: Int, actionSize: Int, rng: inout RandomStream) -> Agent {
@@ -44,6 +53,31 @@ public enum AgentFactory {
                 weightOffset: c.float("dqs.weight_offset"), temperatureInitial: c.float("dqs.temperature"),
                 temperatureFinal: c.float("dqs.temperature_final"), temperatureSteps: c.int("dqs.temperature_steps")),
                 rng: &rng)
+        case "maxentdp":
+            let tMax = c.optionalFloat("maxentdp.t_max").map(Double.init)
+                ?? CosineDiffusionGrid.defaultTMax(betaMax: c.double("maxentdp.cosine_beta_max"))
+            return MaxEntDPAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
+                critic: criticSettings(c, clipKey: "maxentdp.critic_max_grad_norm"), actorWidth: c.int("actor.hidden"),
+                actorBlocks: c.int("actor.blocks"), embeddingSize: c.int("actor.embedding"), actorLearningRate: c.float("actor.lr"),
+                actorMaxGradNorm: c.optionalFloat("maxentdp.actor_max_grad_norm"), diffusionSteps: c.int("maxentdp.diffusion_steps"),
+                tMin: c.double("maxentdp.t_min"), tMax: tMax, posteriorSamples: c.int("maxentdp.posterior_samples"),
+                logProbSamples: c.int("maxentdp.log_prob_samples"), logProbSteps: c.int("maxentdp.log_prob_steps"),
+                evaluationCandidates: c.int("maxentdp.eval_candidates"), temperatureInitial: c.float("maxentdp.temperature"),
+                temperatureFinal: c.float("maxentdp.temperature_final"), temperatureSteps: c.int("maxentdp.temperature_steps")),
+                rng: &rng)
+        case "qvpo":
+            return QVPOAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
+                critic: criticSettings(c, clipKey: "qvpo.critic_max_grad_norm", activation: .mish),
+                actorWidth: c.int("actor.hidden"), actorLayers: c.int("actor.blocks"), embeddingSize: c.int("actor.embedding"),
+                actorLearningRate: c.float("actor.lr"), actorMaxGradNorm: c.optionalFloat("qvpo.actor_max_grad_norm"),
+                diffusionSteps: c.int("qvpo.diffusion_steps"), noiseRatio: c.float("qvpo.noise_ratio"),
+                behaviorSamples: c.int("qvpo.behavior_samples"), targetSamples: c.int("qvpo.target_samples"),
+                evaluationSamples: c.int("qvpo.eval_samples"), trainingSamples: c.int("qvpo.train_samples"),
+                epsGreedy: c.float("qvpo.eps_greedy"), emaMean: c.float("qvpo.ema_mean"), emaStd: c.float("qvpo.ema_std"),
+                bestActions: QVPOAgent.BestActions(rawValue: c.string("qvpo.best_actions"))!,
+                actionLearningRate: c.float("qvpo.action_lr"), actionGradientSteps: c.int("qvpo.action_gradient_steps"),
+                actionGradNormPerDimension: c.float("qvpo.action_grad_norm_per_dim"),
+                entropyAlpha: c.float("qvpo.entropy_alpha"), entropySamples: c.int("qvpo.entropy_samples")), rng: &rng)
         default:
             return RFMAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
                 critic: criticSettings(c), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),

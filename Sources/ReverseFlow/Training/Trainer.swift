@@ -85,6 +85,8 @@ public final class Trainer {
         case "sac": specific = ["actor/entropy", "agent/alpha"]
         case "qsm": specific = ["actor/target_rms", "agent/temperature"]
         case "dqs": specific = ["estimator/ess", "estimator/q_mean", "estimator/q_std", "agent/temperature"]
+        case "maxentdp": specific = ["estimator/ess", "estimator/q_mean", "actor/log_prob", "agent/temperature"]
+        case "qvpo": specific = ["actor/weight_mean", "agent/running_q_mean", "agent/running_q_std"]
         default: specific = ["estimator/ess", "estimator/coefficient", "estimator/q_mean", "estimator/q_std", "agent/temperature"]
         }
         return common + specific

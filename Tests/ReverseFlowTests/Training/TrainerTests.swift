@@ -11,6 +11,8 @@ import Testing
             "trainer.eval_interval=150", "trainer.eval_episodes=2", "trainer.log_interval=50",
             "trainer.checkpoint_interval=100", "critic.hidden=16", "actor.hidden=16", "actor.embedding=8",
             "rfm.posterior_samples=8", "rfm.particles_train=3", "rfm.particles_act=3", "rfm.particles_eval=3",
+            "maxentdp.posterior_samples=8", "maxentdp.log_prob_samples=4", "maxentdp.eval_candidates=4",
+            "qvpo.train_samples=4", "qvpo.eval_samples=4",
         ])
     }
 
@@ -18,7 +20,7 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("rfm-run-\(UUID().uuidString)")
     }
 
-    @Test(arguments: ["rfm", "sac"])
+    @Test(arguments: ["rfm", "sac", "maxentdp", "qvpo"])
     func smokeRunWritesTheRunFolder(agent: String) throws {
         let dir = Self.folder()
         let trainer = try Trainer(config: try Self.tiny(agent), runDirectory: dir, resume: false)
@@ -39,7 +41,7 @@ import Testing
 
     /// A run stopped part-way (as after a kill: no final writes) and resumed gives the same rows,
     /// evaluations included, as the same seed run straight through.
-    @Test(arguments: ["rfm", "sac"])
+    @Test(arguments: ["rfm", "sac", "maxentdp", "qvpo"])
     func resumeIsExact(agent: String) throws {
         let straight = Self.folder(), interrupted = Self.folder()
         let a = try Trainer(config: try Self.tiny(agent), runDirectory: straight, resume: false)

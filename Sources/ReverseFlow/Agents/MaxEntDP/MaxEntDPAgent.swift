@@ -1,0 +1,202 @@
+import Foundation
+import NeuralNet
+import TensorCore
+
+/// MaxEntDP (Dong et al., 2025), as the reference's `maxentdp.py` implements it: a diffusion
+/// policy in action space trained towards the Boltzmann policy `∝ exp(Q/λ)` by noise-expectation
+/// targets, and a critic that backs up the policy's entropy.
+///
+/// One update on a batch (s, a, r, mask, s′), λ from the temperature schedule:
+/// 1. actor targets at the replay actions: `t ~ U[t_min, t_max]`, `x_t = √ᾱ(t)·a + √(1 − ᾱ(t))·ε`,
+///    target `ε̂` from ``TruncatedNoiseTarget`` (K candidates, weighed by the target critics
+///    before this update's Polyak step, as in the reference);
+/// 2. `a′ ~ π(·|s′)` (one sample) and `log π(a′|s′)` by ``DenoisingLogLikelihood``;
+/// 3. critic TD update with target `r + γ·mask·(min Q̄(s′, a′) − λ·log π(a′|s′))`;
+/// 4. actor step on `mean_{b,j}(ε_θ(log SNR(t), x_t, s, λ) − ε̂)²`.
+///
+/// Acting: one sample of the policy. Evaluation: `eval_candidates` samples per state with noise
+/// seeded by the state, the one with the largest `min(Q̄₁, Q̄₂)` (target critics, as the reference).
+public final class MaxEntDPAgent: Agent {
+    public struct Settings: Sendable, Equatable {
+        public var critic: TwinCritic.Settings
+        public var actorWidth: Int
+        public var actorBlocks: Int
+        public var embeddingSize: Int
+        public var actorLearningRate: Float
+        public var actorMaxGradNorm: Float?
+        /// Reverse steps of the sampler.
+        public var diffusionSteps: Int
+        /// The time range of the cosine schedule.
+        public var tMin: Double
+        public var tMax: Double
+        /// Candidates K of the noise-expectation target.
+        public var posteriorSamples: Int
+        /// Noise draws and grid points of the log-likelihood estimate.
+        public var logProbSamples: Int
+        public var logProbSteps: Int
+        /// Candidates per state when evaluating.
+        public var evaluationCandidates: Int
+        /// λ at the start and end of a log-linear schedule over `temperatureSteps` updates.
+        public var temperatureInitial: Float
+        public var temperatureFinal: Float
+        public var temperatureSteps: Int
+
+        public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int,
+                    actorLearningRate: Float, actorMaxGradNorm: Float?, diffusionSteps: Int, tMin: Double, tMax: Double,
+                    posteriorSamples: Int, logProbSamples: Int, logProbSteps: Int, evaluationCandidates: Int,
+                    temperatureInitial: Float, temperatureFinal: Float, temperatureSteps: Int) {
+            self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
+            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
+            self.actorMaxGradNorm = actorMaxGradNorm; self.diffusionSteps = diffusionSteps
+            self.tMin = tMin; self.tMax = tMax; self.posteriorSamples = posteriorSamples
+            self.logProbSamples = logProbSamples; self.logProbSteps = logProbSteps
+            self.evaluationCandidates = evaluationCandidates; self.temperatureInitial = temperatureInitial
+            self.temperatureFinal = temperatureFinal; self.temperatureSteps = temperatureSteps
+        }
+    }
+
+    public let settings: Settings
+    public let critic: TwinCritic
+    public let network: PolicyNetwork
+    public let sampler: CosineDiffusionSampler
+    public let logLikelihoodEstimator: DenoisingLogLikelihood
+    public let posterior: TruncatedNoiseTarget
+    let gradients: PolicyNetwork
+    let gradientList: ParameterList
+    let optimizer: Adam
+    /// Updates taken (drives the temperature schedule).
+    public private(set) var updates = 0
+    private let cache = PolicyNetwork.Cache()
+    private let rollout = PolicyNetwork.Rollout()
+    private let workspace = Workspace()
+    private var picks: [Int] = []
+
+    public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
+        self.settings = settings
+        var actorRNG = rng.split(1), criticRNG = rng.split(2)
+        rng = rng.split(3)
+        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
+                                blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        sampler = CosineDiffusionSampler(network: network, grid: CosineDiffusionGrid(
+            steps: settings.diffusionSteps, tMin: settings.tMin, tMax: settings.tMax))
+        logLikelihoodEstimator = DenoisingLogLikelihood(grid: CosineDiffusionGrid(steps: settings.logProbSteps, tMin: settings.tMin,
+                                                                         tMax: settings.tMax),
+                                               samples: settings.logProbSamples)
+        posterior = TruncatedNoiseTarget(samples: settings.posteriorSamples)
+        gradients = network.zerosLike()
+        gradientList = ParameterList(gradients)
+        optimizer = Adam(for: network, settings: .init(learningRate: settings.actorLearningRate))
+    }
+
+    /// λ after `updates` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(updates/steps, 1))`.
+    public var temperature: Float {
+        let s = settings
+        if s.temperatureInitial == s.temperatureFinal { return s.temperatureInitial }
+        let fraction = min(max(Float(updates) / Float(max(s.temperatureSteps, 1)), 0), 1)
+        return Foundation.exp(Foundation.log(s.temperatureInitial) + (Foundation.log(s.temperatureFinal) - Foundation.log(s.temperatureInitial)) * fraction)
+    }
+
+    public func act(observations: Tensor, deterministic: Bool, rng: inout RandomStream) -> Tensor {
+        workspace.reset()
+        let b = observations.rows, d = critic.actionDim
+        let actions = workspace.matrix(b, d)
+        if !deterministic {
+            actions.assign(sampler.sample(states: observations, particles: 1, temperature: temperature, rng: &rng))
+            return actions
+        }
+        // Best of P candidates per state under the target critics, the noise seeded by the state.
+        let p = settings.evaluationCandidates
+        let state = workspace.matrix(1, observations.cols), q = workspace.matrix(p, 1)
+        for i in 0..<b {
+            Kernels.copy(observations.rows(i..<(i + 1)), into: state.matrix)
+            var stream = RandomStream(seed: stateHash(state.data, state.cols), stream: 0xD1FF)
+            let candidates = sampler.sample(states: state, particles: p, temperature: temperature, rng: &stream)
+            critic.evaluateTargetMinimum(states: state, actions: candidates, values: q)
+            var best = 0
+            for j in 1..<p where q[j] > q[best] { best = j }
+            Kernels.copy(candidates.rows(best..<(best + 1)), into: actions.rows(i..<(i + 1)))
+        }
+        return actions
+    }
+
+    public func update(batch: ReplayBuffer.Batch, rng: inout RandomStream) -> Metrics {
+        let lambda = temperature
+        let b = batch.size, d = critic.actionDim
+        workspace.reset()
+        var pathRNG = rng.split(1), posteriorRNG = rng.split(2), nextRNG = rng.split(3), logProbRNG = rng.split(4)
+        rng = rng.split(5)
+
+        // 1. Actor targets at the replay actions (target critics, before this update's Polyak step).
+        let logSNR = workspace.vector(b), alpha1 = workspace.vector(b), alpha2 = workspace.vector(b)
+        let schedule = NoiseSchedule.cosine()
+        for r in 0..<b {
+            let t = settings.tMin + (settings.tMax - settings.tMin) * Double(pathRNG.uniform())
+            let ab = Float(schedule.alphaBar(t))
+            logSNR[r] = CosineDiffusionGrid.logSNR(ab)
+            alpha1[r] = ab.squareRoot()
+            alpha2[r] = max((1 - ab).squareRoot(), 1e-5)
+        }
+        let noise = workspace.matrix(b, d), xt = workspace.matrix(b, d)
+        pathRNG.fillNormal(noise)
+        Kernels.groupAffine(noise, scale: alpha2, shift: batch.actions, shiftScale: alpha1, into: xt)
+        let estimate = posterior.estimate(critic: critic, states: batch.observations, xt: xt, alpha1: alpha1,
+                                          alpha2: alpha2, temperature: lambda, rng: &posteriorRNG)
+
+        // 2. Next actions and their log-likelihood under the current policy.
+        let nextActions = workspace.matrix(b, d)
+        nextActions.assign(sampler.sample(states: batch.nextObservations, particles: 1, temperature: lambda, rng: &nextRNG))
+        let logProb = logLikelihood(states: batch.nextObservations, actions: nextActions, temperature: lambda, rng: &logProbRNG)
+
+        // 3. Critic with the entropy backup −λ·log π(a′|s′).
+        let bonus = workspace.matrix(b, 1)
+        Kernels.scale(logProb, by: -lambda, into: bonus)
+        let c = critic.update(states: batch.observations, actions: batch.actions, rewards: batch.rewards,
+                              masks: batch.masks, nextStates: batch.nextObservations, nextActions: nextActions,
+                              nextValueBonus: bonus)
+
+        // 4. Actor regression onto ε̂.
+        let prediction = network.forward(states: batch.observations, latents: xt, times: logSNR, temperature: lambda, cache: cache)
+        let loss = Kernels.meanSquaredError(prediction, estimate.noise)
+        let dOut = workspace.matrix(b, d)
+        Kernels.subtract(prediction, estimate.noise, into: dOut)
+        Kernels.scale(dOut, by: 2 / Float(prediction.count), into: dOut)
+        network.backward(dOut, cache: cache, gradients: gradients)
+        let norm = settings.actorMaxGradNorm.map { clipGlobalNorm(gradientList, maxNorm: $0) } ?? globalNorm(gradientList)
+        optimizer.step(gradientList)
+        updates += 1
+        return [
+            "critic/loss": Double(c.loss), "critic/grad_norm": Double(c.gradientNorm), "critic/target_mean": Double(c.targetMean),
+            "actor/loss": loss, "actor/grad_norm": Double(norm), "actor/log_prob": Kernels.sum(logProb) / Double(b),
+            "estimator/ess": Double(estimate.ess), "estimator/q_mean": Double(estimate.qMean),
+            "agent/temperature": Double(lambda),
+        ]
+    }
+
+    /// `log π̂(a|s)` `[B, 1]` by ``DenoisingLogLikelihood`` with the current network.
+    public func logLikelihood(states: Tensor, actions: Tensor, temperature: Float, rng: inout RandomStream) -> Tensor {
+        network.prepare(rollout, states: states, temperature: temperature)
+        let out = logLikelihoodEstimator.estimate(actions: actions, rng: &rng) { x, logSNR in
+            network.evaluate(rollout, latents: x, time: logSNR)
+        }
+        out.reshape(actions.rows, 1)
+        return out
+    }
+
+    public var stateTensors: ParameterList {
+        ParameterList(network, prefix: "actor") + optimizer.stateTensors(prefix: "actor_optimizer") + critic.stateTensors
+    }
+
+    public var stateScalars: [String: Double] {
+        critic.stateScalars.merging(["actor_optimizer.steps": Double(optimizer.stepCount), "agent.updates": Double(updates)]) { a, _ in a }
+    }
+
+    public func restoreScalars(_ s: [String: Double]) throws {
+        try critic.restoreScalars(s)
+        guard let steps = s["actor_optimizer.steps"], let u = s["agent.updates"] else {
+            throw CheckpointStateError.invalid("missing actor_optimizer.steps or agent.updates")
+        }
+        optimizer.stepCount = Int(steps)
+        updates = Int(u)
+    }
+}
