@@ -66,6 +66,9 @@ public final class TwinCritic {
     public let optimizers: [Adam]
     let caches = [MLP.Cache(), MLP.Cache()]
     let workspace = Workspace()
+    /// Scratch of single-threaded evaluations (target Q, mean action gradient).
+    let evaluationCaches = [MLP.Cache(), MLP.Cache()]
+    let evaluationWorkspace = Workspace()
     /// Scratch of the parallel Q evaluation, one per worker.
     var evaluationWorkers: [EvaluationWorker] = []
 
