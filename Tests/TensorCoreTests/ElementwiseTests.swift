@@ -14,6 +14,22 @@ import TensorCore
         }
     }
 
+    @Test("GELU over a dense grid and at extremes: within 2e-6 relative (or 1e-7 absolute) of Float64")
+    func geluDenseGrid() {
+        var values: [Float] = stride(from: -12, through: 12, by: 0.0137).map { Float($0) }
+        values += [-1000, -90, -50, -20, 1e-30, -1e-30, 20, 50, 90, 1000, 0]
+        let x = Tensor(shape: [values.count], values: values)   // count not a multiple of 8: the tail path too
+        let y = Tensor(count: values.count)
+        Kernels.gelu(x, into: y)
+        for i in 0..<values.count {
+            let v = Double(values[i])
+            let expected = 0.5 * v * (1 + tanh((2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v)))
+            let error = abs(Double(y[i]) - expected)
+            #expect(error <= max(2e-6 * abs(expected), 1e-7), "gelu(\(v)) = \(y[i]), expected \(expected)")
+            #expect(y[i].isFinite)
+        }
+    }
+
     @Test func reluAndItsMask() {
         let x = Tensor(shape: [4], values: [-1, 0, 2, -0.5])
         let y = Tensor(count: 4), dx = Tensor(count: 4)
