@@ -57,7 +57,7 @@ public final class FlowPolicy: GenerativePolicy {
 
     /// Rows per block of a rollout: a block's activations (`rows × width` floats per layer) stay
     /// in a core's cache, and blocks run on all ``Parallel/workers``.
-    public static let blockRows = 512
+    public static let blockRows = 256
 
     /// One worker's scratch: its rollout shares and its block of latents and states.
     private final class Worker {
