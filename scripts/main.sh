@@ -9,8 +9,8 @@ bash scripts/setup.sh
 swift build -c release --product rfm
 rfm=$(swift build -c release --show-bin-path)/rfm
 out="runs/main-$(date +%Y%m%d-%H%M%S)"
-# One OpenBLAS thread: the cpu preset's small products run faster without a second thread
-# (4,000 steps: 49.6 s on one thread, 62.7 s on two, measured on the 2-core build machine).
-"$rfm" train --preset cpu --threads "${THREADS:-1}" --out "$out" "$@"
+# Two threads: rollouts and Q evaluations run in row blocks on both cores (4,000 steps: 23.6 s on
+# two threads, 35.7 s on one, measured on the 2-core build machine; see docs/benchmarks.md).
+"$rfm" train --preset cpu --threads "${THREADS:-2}" --out "$out" "$@"
 echo "run folder: $out (summary.json, metrics.csv, learning_curve.svg, checkpoints/)"
 cat "$out/summary.json"

@@ -30,7 +30,7 @@ struct ParallelRolloutTests {
         var rng = RandomStream(seed: 21)
         let net = PolicyNetwork(stateDim: 5, actionDim: 3, width: 64, blocks: 2, embeddingSize: 16, rng: &rng)
         let policy = FlowPolicy(network: net, settings: .init(steps: 6))
-        let particles = 32   // 40 states × 32 = 1280 rows: three blocks of at most 512
+        let particles = 32   // 40 states × 32 = 1280 rows: five blocks of at most 256
         let states = Tensor(rows: count, cols: 5)
         rng.fillNormal(states)
         let y0 = Tensor(rows: count * particles, cols: 3)
