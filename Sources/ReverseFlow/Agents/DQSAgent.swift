@@ -162,19 +162,14 @@ public final class DQSAgent: Agent {
     }
 
     public var stateTensors: ParameterList {
-        ParameterList(network, prefix: "actor") + optimizer.stateTensors(prefix: "actor_optimizer") + critic.stateTensors
+        ActorCriticState.tensors(actor: network, optimizer: optimizer, critic: critic)
     }
 
     public var stateScalars: [String: Double] {
-        critic.stateScalars.merging(["actor_optimizer.steps": Double(optimizer.stepCount), "agent.updates": Double(updates)]) { a, _ in a }
+        ActorCriticState.scalars(optimizer: optimizer, critic: critic, agent: ["updates": Double(updates)])
     }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        try critic.restoreScalars(s)
-        guard let steps = s["actor_optimizer.steps"], let u = s["agent.updates"] else {
-            throw CheckpointStateError.invalid("missing actor_optimizer.steps or agent.updates")
-        }
-        optimizer.stepCount = Int(steps)
-        updates = Int(u)
+        updates = Int(try ActorCriticState.restore(s, optimizer: optimizer, critic: critic, agentKeys: ["updates"])["updates"]!)
     }
 }

@@ -148,16 +148,12 @@ public final class QSMAgent: Agent {
     }
 
     public var stateTensors: ParameterList {
-        ParameterList(network, prefix: "actor") + optimizer.stateTensors(prefix: "actor_optimizer") + critic.stateTensors
+        ActorCriticState.tensors(actor: network, optimizer: optimizer, critic: critic)
     }
 
-    public var stateScalars: [String: Double] {
-        critic.stateScalars.merging(["actor_optimizer.steps": Double(optimizer.stepCount)]) { a, _ in a }
-    }
+    public var stateScalars: [String: Double] { ActorCriticState.scalars(optimizer: optimizer, critic: critic) }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        try critic.restoreScalars(s)
-        guard let steps = s["actor_optimizer.steps"] else { throw CheckpointStateError.invalid("missing actor_optimizer.steps") }
-        optimizer.stepCount = Int(steps)
+        try ActorCriticState.restore(s, optimizer: optimizer, critic: critic)
     }
 }

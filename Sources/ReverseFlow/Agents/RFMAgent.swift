@@ -191,20 +191,15 @@ public final class RFMAgent: Agent {
     }
 
     public var stateTensors: ParameterList {
-        ParameterList(policy.network, prefix: "actor") + learner.optimizer.stateTensors(prefix: "actor_optimizer") + critic.stateTensors
+        ActorCriticState.tensors(actor: policy.network, optimizer: learner.optimizer, critic: critic)
     }
 
     public var stateScalars: [String: Double] {
-        critic.stateScalars.merging(["actor_optimizer.steps": Double(learner.optimizer.stepCount), "agent.updates": Double(updates)]) { a, _ in a }
+        ActorCriticState.scalars(optimizer: learner.optimizer, critic: critic, agent: ["updates": Double(updates)])
     }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        try critic.restoreScalars(s)
-        guard let steps = s["actor_optimizer.steps"], let u = s["agent.updates"] else {
-            throw CheckpointStateError.invalid("missing actor_optimizer.steps or agent.updates")
-        }
-        learner.optimizer.stepCount = Int(steps)
-        updates = Int(u)
+        updates = Int(try ActorCriticState.restore(s, optimizer: learner.optimizer, critic: critic, agentKeys: ["updates"])["updates"]!)
     }
 }
 

@@ -289,23 +289,18 @@ public final class QVPOAgent: Agent {
     }
 
     public var stateTensors: ParameterList {
-        ParameterList(network, prefix: "actor") + ParameterList(targetNetwork, prefix: "actor_target")
-            + optimizer.stateTensors(prefix: "actor_optimizer") + critic.stateTensors
+        ActorCriticState.tensors(actor: network, optimizer: optimizer, critic: critic,
+                                 extra: ParameterList(targetNetwork, prefix: "actor_target"))
     }
 
     public var stateScalars: [String: Double] {
-        critic.stateScalars.merging(["actor_optimizer.steps": Double(optimizer.stepCount),
-                                     "agent.running_q_mean": Double(runningQMean),
-                                     "agent.running_q_std": Double(runningQStd)]) { a, _ in a }
+        ActorCriticState.scalars(optimizer: optimizer, critic: critic,
+                                 agent: ["running_q_mean": Double(runningQMean), "running_q_std": Double(runningQStd)])
     }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        try critic.restoreScalars(s)
-        guard let steps = s["actor_optimizer.steps"], let mean = s["agent.running_q_mean"], let std = s["agent.running_q_std"] else {
-            throw CheckpointStateError.invalid("missing actor_optimizer.steps or agent.running_q_*")
-        }
-        optimizer.stepCount = Int(steps)
-        runningQMean = Float(mean)
-        runningQStd = Float(std)
+        let v = try ActorCriticState.restore(s, optimizer: optimizer, critic: critic, agentKeys: ["running_q_mean", "running_q_std"])
+        runningQMean = Float(v["running_q_mean"]!)
+        runningQStd = Float(v["running_q_std"]!)
     }
 }
