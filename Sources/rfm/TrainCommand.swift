@@ -53,7 +53,7 @@ struct Train: ParsableCommand {
         let trainer: Trainer
         if let resume {
             let dir = URL(fileURLWithPath: resume)
-            let cfg = try RunConfig.file(dir.appendingPathComponent("config.yaml").path)
+            let cfg = try RunConfig.savedRun(dir.appendingPathComponent("config.yaml").path)
             trainer = try Trainer(config: cfg, runDirectory: dir, resume: true)
             print("resuming \(dir.path) from its last checkpoint")
         } else {
@@ -85,7 +85,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         compute.apply()
         let dir = URL(fileURLWithPath: runFolder)
-        let cfg = try RunConfig.file(dir.appendingPathComponent("config.yaml").path)
+        let cfg = try RunConfig.savedRun(dir.appendingPathComponent("config.yaml").path)
         let trainer = try Trainer(config: cfg, runDirectory: dir, resume: true)
         let env = try EnvironmentRegistry.make(cfg.string("env"))
         let returns = Evaluation.run(agent: trainer.agent, environment: env, episodes: episodes, runSeed: UInt64(seed))

@@ -48,6 +48,24 @@ public struct RunConfig: Sendable, Equatable {
         return try RunConfig(values: validate(flatten(document(text, source: path)), source: "'\(path)'"))
     }
 
+    /// Loads a run folder's saved `config.yaml`. A run saved by an earlier version lacks the keys
+    /// of agents added since; those (any agent section but the run's own) take their `paper`
+    /// preset values, since they cannot affect the run. Any other missing key is an error.
+    public static func savedRun(_ path: String) throws -> RunConfig {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError("cannot read config file '\(path)'")
+        }
+        var raw = flatten(try document(text, source: path))
+        let agent = raw["agent"].map { "\($0)" } ?? ""
+        let agentSections: Set<String> = ["rfm", "sac", "qsm", "dqs", "maxentdp", "qvpo"]
+        let defaults = flatten(try presetDocument("paper"))
+        for key in ConfigSchema.keys where raw[key.name] == nil {
+            let section = String(key.name.split(separator: ".", maxSplits: 1)[0])
+            if agentSections.contains(section) && section != agent, let value = defaults[key.name] { raw[key.name] = value }
+        }
+        return try RunConfig(values: validate(raw, source: "'\(path)'"))
+    }
+
     /// Returns the configuration with `key=value` overrides applied and validated.
     public func overriding(_ assignments: [String]) throws -> RunConfig {
         var raw = values.mapValues { value -> Any in

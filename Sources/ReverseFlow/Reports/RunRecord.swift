@@ -22,7 +22,7 @@ public struct RunRecord: Sendable {
     /// Reads a run folder (`config.yaml`, `metrics.jsonl`, optional `summary.json` and
     /// `sweep_run.json`).
     public static func load(_ directory: URL) throws -> RunRecord {
-        let config = try RunConfig.file(directory.appendingPathComponent("config.yaml").path)
+        let config = try RunConfig.savedRun(directory.appendingPathComponent("config.yaml").path)
         var label = config.string("agent")
         if let data = try? Data(contentsOf: directory.appendingPathComponent("sweep_run.json")),
            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: String], let l = obj["label"] {
