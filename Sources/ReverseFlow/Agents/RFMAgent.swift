@@ -39,12 +39,16 @@ public final class RFMAgent: Agent {
         public var temperatureInitial: Float
         public var temperatureFinal: Float
         public var temperatureSteps: Int
+        /// When set, the policy is this diffusion (trained from the same posterior estimates, with
+        /// its noise as the regression target) instead of the flow; `flowSteps`, `integrator` and
+        /// `tMin` are then unused.
+        public var diffusion: DiffusionPolicy.Settings?
 
         public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int,
                     actorLearningRate: Float, actorMaxGradNorm: Float?, flowSteps: Int, integrator: FlowPolicy.Integrator,
                     tMin: Float, posteriorSamples: Int, controlVariate: ControlVariate, trainingParticles: Int,
                     actingParticles: Int, evaluationParticles: Int, temperatureInitial: Float, temperatureFinal: Float,
-                    temperatureSteps: Int) {
+                    temperatureSteps: Int, diffusion: DiffusionPolicy.Settings? = nil) {
             self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
             self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
             self.actorMaxGradNorm = actorMaxGradNorm; self.flowSteps = flowSteps; self.integrator = integrator
@@ -52,12 +56,14 @@ public final class RFMAgent: Agent {
             self.trainingParticles = trainingParticles; self.actingParticles = actingParticles
             self.evaluationParticles = evaluationParticles; self.temperatureInitial = temperatureInitial
             self.temperatureFinal = temperatureFinal; self.temperatureSteps = temperatureSteps
+            self.diffusion = diffusion
         }
     }
 
     public let settings: Settings
     public let critic: TwinCritic
-    public let policy: FlowPolicy
+    /// The flow policy of the paper, or a diffusion policy (``Settings/diffusion``).
+    public let policy: GenerativePolicy
     public let learner: PolicyLearner
     /// Updates taken (drives the temperature schedule).
     public private(set) var updates = 0
@@ -74,8 +80,13 @@ public final class RFMAgent: Agent {
         rng = rng.split(3)
         let network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
                                     blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
-        policy = FlowPolicy(network: network, settings: .init(steps: settings.flowSteps, integrator: settings.integrator,
-                                                              tMin: settings.tMin, squash: true))
+        if var diffusion = settings.diffusion {
+            diffusion.squash = true
+            policy = DiffusionPolicy(network: network, settings: diffusion)
+        } else {
+            policy = FlowPolicy(network: network, settings: .init(steps: settings.flowSteps, integrator: settings.integrator,
+                                                                  tMin: settings.tMin, squash: true))
+        }
         critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
         let estimator = PosteriorEstimator(actionDim: actionSize, settings: .init(samples: settings.posteriorSamples,
                                                                                    controlVariate: settings.controlVariate))
@@ -186,7 +197,10 @@ public final class RFMAgent: Agent {
             stream.fillNormal(row)
             Kernels.copy(row.matrix, into: y.rows((i * p)..<((i + 1) * p)))
         }
-        policy.integrate(y, states: states, temperature: temperature)
+        // A stochastic sampler's step noise also comes from the states, so evaluation stays a
+        // function of the observations.
+        var stepNoise = RandomStream(seed: stateHash(states.data, states.count), stream: 0xE7A2)
+        policy.generate(y, states: states, temperature: temperature, rng: &stepNoise)
         return y
     }
 

@@ -52,17 +52,24 @@ public final class DiffusionPolicy: GenerativePolicy {
 
     public func sampleLatents(states: Tensor?, count: Int, particles: Int, temperature: Float, rng: inout RandomStream) -> Tensor {
         let n = count * particles, d = network.actionDim
-        let ws = samplingWorkspace
-        ws.reset()
-        let x = ws.matrix(n, d), x0 = ws.matrix(n, d), z = ws.matrix(n, d)
+        samplingWorkspace.reset()
+        let x = samplingWorkspace.matrix(n, d)
         rng.fillNormal(x)
+        generate(x, states: states, temperature: temperature, rng: &rng)
+        return x
+    }
+
+    /// Runs the reverse chain from `x` (noise at step N) to step 0, in place.
+    public func generate(_ x: Tensor, states: Tensor?, temperature: Float, rng: inout RandomStream) {
         network.prepare(rollout, states: states, temperature: temperature)
+        let ws = rollout.workspace
+        ws.reset()
+        let x0 = ws.matrix(x.rows, x.cols), z = ws.matrix(x.rows, x.cols)
         let steps = settings.steps
         for i in stride(from: steps, through: 1, by: -1) {
             let eps = network.evaluate(rollout, latents: x, time: Float(i) / Float(steps))
             reverseStep(x, predictedNoise: eps, step: i, scratch: x0, noise: z, rng: &rng)
         }
-        return x
     }
 
     /// One reverse step `x_i → x_{i−1}` in place, given the predicted noise `ε` at step i.

@@ -55,6 +55,11 @@ public final class FlowPolicy: GenerativePolicy {
         return y
     }
 
+    /// The flow is deterministic given its noise: `rng` is unused.
+    public func generate(_ x: Tensor, states: Tensor?, temperature: Float, rng: inout RandomStream) {
+        integrate(x, states: states, temperature: temperature)
+    }
+
     /// Rows per block of a rollout: a block's activations (`rows × width` floats per layer) stay
     /// in a core's cache, and blocks run on all ``Parallel/workers``.
     public static let blockRows = 256

@@ -25,6 +25,10 @@ public protocol GenerativePolicy: AnyObject {
     /// policy and lives until its next sampling call.
     func sampleLatents(states: Tensor?, count: Int, particles: Int, temperature: Float, rng: inout RandomStream) -> Tensor
 
+    /// Carries given initial noise `x` `[count·particles, d]` to latents, in place (evaluation
+    /// starts from noise seeded by the state). A stochastic sampler draws its step noise from `rng`.
+    func generate(_ x: Tensor, states: Tensor?, temperature: Float, rng: inout RandomStream)
+
     /// Draws training points on the path through the endpoints `y₁` `[B, d]`.
     func trainingPoints(endpoints: Tensor, rng: inout RandomStream) -> PathPoints
 

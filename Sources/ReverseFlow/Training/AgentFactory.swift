@@ -26,6 +26,14 @@ public enum AgentFactory {
         return s
     }
 
+    /// RFM's diffusion policy when `rfm.policy` is `diffusion`.
+    public static func rfmDiffusion(_ c: RunConfig) -> DiffusionPolicy.Settings? {
+        guard c.string("rfm.policy") == "diffusion" else { return nil }
+        return DiffusionPolicy.Settings(steps: c.int("rfm.diffusion_steps"),
+                                        schedule: c.string("rfm.diffusion_schedule") == "vp" ? .vp() : .cosine(),
+                                        sampler: c.string("rfm.diffusion_sampler") == "ddim" ? .ddim : .ddpm, squash: true)
+    }
+
     public static func make(_ c: RunConfig, observationSize: Int, actionSize: Int, rng: inout RandomStream) -> Agent {
         switch c.string("agent") {
         case "sac":
@@ -87,8 +95,8 @@ public enum AgentFactory {
                 posteriorSamples: c.int("rfm.posterior_samples"), controlVariate: controlVariate(c),
                 trainingParticles: c.int("rfm.particles_train"), actingParticles: c.int("rfm.particles_act"),
                 evaluationParticles: c.int("rfm.particles_eval"), temperatureInitial: c.float("rfm.temperature"),
-                temperatureFinal: c.float("rfm.temperature_final"), temperatureSteps: c.int("rfm.temperature_steps")),
-                rng: &rng)
+                temperatureFinal: c.float("rfm.temperature_final"), temperatureSteps: c.int("rfm.temperature_steps"),
+                diffusion: rfmDiffusion(c)), rng: &rng)
         }
     }
 }

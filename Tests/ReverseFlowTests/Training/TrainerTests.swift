@@ -5,9 +5,11 @@ import Testing
 
 /// Short end-to-end runs of the trainer on Pendulum with tiny networks.
 @Suite struct TrainerTests {
+    /// `rfm-diffusion` is RFM with a diffusion policy (`rfm.policy=diffusion`).
     static func tiny(_ agent: String, steps: Int = 300) throws -> RunConfig {
-        try RunConfig.preset("cpu").overriding([
-            "agent=\(agent)", "trainer.steps=\(steps)", "trainer.warmup=100", "trainer.batch_size=16",
+        let diffusion = agent == "rfm-diffusion" ? ["rfm.policy=diffusion", "rfm.diffusion_steps=5"] : []
+        return try RunConfig.preset("cpu").overriding(diffusion + [
+            "agent=\(agent == "rfm-diffusion" ? "rfm" : agent)", "trainer.steps=\(steps)", "trainer.warmup=100", "trainer.batch_size=16",
             "trainer.eval_interval=150", "trainer.eval_episodes=2", "trainer.log_interval=50",
             "trainer.checkpoint_interval=100", "critic.hidden=16", "actor.hidden=16", "actor.embedding=8",
             "rfm.posterior_samples=8", "rfm.particles_train=3", "rfm.particles_act=3", "rfm.particles_eval=3",
@@ -20,7 +22,7 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("rfm-run-\(UUID().uuidString)")
     }
 
-    @Test(arguments: ["rfm", "sac", "maxentdp", "qvpo"])
+    @Test(arguments: ["rfm", "rfm-diffusion", "sac", "maxentdp", "qvpo"])
     func smokeRunWritesTheRunFolder(agent: String) throws {
         let dir = Self.folder()
         let trainer = try Trainer(config: try Self.tiny(agent), runDirectory: dir, resume: false)
@@ -41,7 +43,7 @@ import Testing
 
     /// A run stopped part-way (as after a kill: no final writes) and resumed gives the same rows,
     /// evaluations included, as the same seed run straight through.
-    @Test(arguments: ["rfm", "sac", "maxentdp", "qvpo"])
+    @Test(arguments: ["rfm", "rfm-diffusion", "sac", "maxentdp", "qvpo"])
     func resumeIsExact(agent: String) throws {
         let straight = Self.folder(), interrupted = Self.folder()
         let a = try Trainer(config: try Self.tiny(agent), runDirectory: straight, resume: false)
