@@ -38,24 +38,24 @@ public enum AgentFactory {
         switch c.string("agent") {
         case "sac":
             return SACAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
-                critic: criticSettings(c), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
-                actorLearningRate: c.float("actor.lr"), actorMaxGradNorm: c.optionalFloat("actor.max_grad_norm"),
+                critic: criticSettings(c, clipKey: "sac.critic_max_grad_norm"), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
+                actorLearningRate: c.float("actor.lr"), actorMaxGradNorm: c.optionalFloat("sac.actor_max_grad_norm"),
                 alphaLearningRate: c.float("sac.alpha_lr"), logStdMin: c.float("sac.log_std_min"),
                 logStdMax: c.float("sac.log_std_max")), rng: &rng)
         case "qsm":
             return QSMAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
-                critic: criticSettings(c), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
+                critic: criticSettings(c, clipKey: "qsm.critic_max_grad_norm"), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
                 embeddingSize: c.int("actor.embedding"), actorLearningRate: c.float("actor.lr"),
-                actorMaxGradNorm: c.optionalFloat("actor.max_grad_norm"), steps: c.int("qsm.steps"),
+                actorMaxGradNorm: c.optionalFloat("qsm.actor_max_grad_norm"), steps: c.int("qsm.steps"),
                 schedule: .vp(betaMin: c.double("qsm.beta_min"), betaMax: c.double("qsm.beta_max")),
                 temperature: c.float("qsm.temperature"), clip: c.optionalFloat("qsm.clip"),
                 gradientScale: c.float("qsm.gradient_scale"), targetNoise: c.float("qsm.target_noise"),
                 explorationNoise: c.float("qsm.exploration_noise")), rng: &rng)
         case "dqs":
             return DQSAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
-                critic: criticSettings(c), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
+                critic: criticSettings(c, clipKey: "dqs.critic_max_grad_norm"), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
                 embeddingSize: c.int("actor.embedding"), actorLearningRate: c.float("actor.lr"),
-                actorMaxGradNorm: c.optionalFloat("actor.max_grad_norm"), steps: c.int("dqs.steps"),
+                actorMaxGradNorm: c.optionalFloat("dqs.actor_max_grad_norm"), steps: c.int("dqs.steps"),
                 schedule: VESchedule(sigmaMin: c.double("dqs.sigma_min"), sigmaMax: c.double("dqs.sigma_max")),
                 diffusionScale: c.float("dqs.diffusion_scale"), samples: c.int("dqs.posterior_samples"),
                 weightOffset: c.float("dqs.weight_offset"), temperatureInitial: c.float("dqs.temperature"),
