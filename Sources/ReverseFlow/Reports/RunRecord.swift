@@ -22,8 +22,19 @@ public struct RunRecord: Sendable {
     /// Reads a run folder (`config.yaml`, `metrics.jsonl`, optional `summary.json` and
     /// `sweep_run.json`).
     public static func load(_ directory: URL) throws -> RunRecord {
-        let config = try RunConfig.savedRun(directory.appendingPathComponent("config.yaml").path)
-        var label = config.string("agent")
+        // Only four keys matter here, so the file is read without validating it against this
+        // version's schema: a report can cover runs written by any version.
+        let path = directory.appendingPathComponent("config.yaml").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ConfigError("cannot read \(path)") }
+        let config = RunConfig.flatten(try RunConfig.document(text, source: path))
+        func field(_ key: String) throws -> String {
+            guard let v = config[key] else { throw ConfigError("\(path): missing config key '\(key)'") }
+            return "\(v)"
+        }
+        guard let seed = Int(try field("seed")), let totalSteps = Int(try field("trainer.steps")) else {
+            throw ConfigError("\(path): seed and trainer.steps must be integers")
+        }
+        var label = try field("agent")
         if let data = try? Data(contentsOf: directory.appendingPathComponent("sweep_run.json")),
            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: String], let l = obj["label"] {
             label = l
@@ -44,9 +55,9 @@ public struct RunRecord: Sendable {
         if let data = try? Data(contentsOf: directory.appendingPathComponent("summary.json")),
            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             wall = obj["wall_seconds"] as? Double
-            if let s = obj["steps"] as? Int { finished = s >= config.int("trainer.steps"); lastStep = max(lastStep, s) }
+            if let s = obj["steps"] as? Int { finished = s >= totalSteps; lastStep = max(lastStep, s) }
         }
-        return RunRecord(directory: directory, task: config.string("env"), label: label, seed: config.int("seed"),
+        return RunRecord(directory: directory, task: try field("env"), label: label, seed: seed,
                          evaluations: evaluations.map { (step: $0.0, value: $0.1) }, diagnostics: diagnostics,
                          steps: lastStep, wallSeconds: wall, finished: finished)
     }
