@@ -79,10 +79,13 @@ public struct ExperimentReport {
 
     public var runTable: String {
         var lines = ["| task | agent | seed | steps | final return | wall-clock | status | folder |", "|---|---|---|---|---|---|---|---|"]
+        // Folders under the working directory are shown relative to it (reports get committed).
+        let cwd = FileManager.default.currentDirectoryPath + "/"
         for r in runs.sorted(by: { ($0.task, $0.label, $0.seed) < ($1.task, $1.label, $1.seed) }) {
+            let folder = r.directory.path.hasPrefix(cwd) ? String(r.directory.path.dropFirst(cwd.count)) : r.directory.path
             let wall = r.wallSeconds.map { String(format: "%.1f min", $0 / 60) } ?? "—"
             let final = r.finalReturn.map { String(format: "%.1f", $0) } ?? "—"
-            lines.append("| \(r.task) | \(r.label) | \(r.seed) | \(r.steps) | \(final) | \(wall) | \(r.finished ? "finished" : "partial") | `\(r.directory.path)` |")
+            lines.append("| \(r.task) | \(r.label) | \(r.seed) | \(r.steps) | \(final) | \(wall) | \(r.finished ? "finished" : "partial") | `\(folder)` |")
         }
         return lines.joined(separator: "\n")
     }
