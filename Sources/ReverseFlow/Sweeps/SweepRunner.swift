@@ -46,6 +46,13 @@ public struct SweepRunner {
         var done = runs.count - todo.count
         while !pending.isEmpty || !running.isEmpty {
             while running.count < jobs, let next = pending.popFirst() {
+                // Another sweep process (a Slurm array task, a second terminal) may have finished
+                // this cell since the sweep started.
+                if next.status == .finished {
+                    done += 1
+                    report("skip  [\(next.index)] \(next.task) \(next.label) seed \(next.seed): finished meanwhile")
+                    continue
+                }
                 let process = Process()
                 process.executableURL = executable
                 process.arguments = try arguments(for: next)
