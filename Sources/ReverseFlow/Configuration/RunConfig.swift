@@ -48,9 +48,12 @@ public struct RunConfig: Sendable, Equatable {
         return try RunConfig(values: validate(flatten(document(text, source: path)), source: "'\(path)'"))
     }
 
-    /// Loads a run folder's saved `config.yaml`. A run saved by an earlier version lacks the keys
-    /// of agents added since; those (any agent section but the run's own) take their `paper`
-    /// preset values, since they cannot affect the run. Any other missing key is an error.
+    /// Loads a run folder's saved `config.yaml`, written by this or an earlier version.
+    ///
+    /// Keys added since a run was saved are filled so that the run continues exactly as it
+    /// trained: a key listed in ``legacyDefaults`` takes the value that reproduces the older
+    /// behaviour; any other key of an agent section other than the run's own (it cannot affect
+    /// the run) takes its `paper` preset value. Any other missing key is an error.
     public static func savedRun(_ path: String) throws -> RunConfig {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigError("cannot read config file '\(path)'")
@@ -61,10 +64,30 @@ public struct RunConfig: Sendable, Equatable {
         let defaults = flatten(try presetDocument("paper"))
         for key in ConfigSchema.keys where raw[key.name] == nil {
             let section = String(key.name.split(separator: ".", maxSplits: 1)[0])
-            if agentSections.contains(section) && section != agent, let value = defaults[key.name] { raw[key.name] = value }
+            switch legacyDefaults[key.name] {
+            case .value(let v)?: raw[key.name] = v
+            case .integer(let v)?: raw[key.name] = v
+            case .sameAs(let other)?: raw[key.name] = raw[other]
+            case nil:
+                if agentSections.contains(section) && section != agent, let value = defaults[key.name] { raw[key.name] = value }
+            }
         }
         return try RunConfig(values: validate(raw, source: "'\(path)'"))
     }
+
+    /// How a key added after runs were saved is filled for those runs.
+    enum LegacyDefault: Sendable { case value(String), integer(Int), sameAs(String) }
+
+    /// Keys added after the first runs were saved, each with the value those runs trained with.
+    static let legacyDefaults: [String: LegacyDefault] = [
+        // RFM with a diffusion policy: older runs used the flow.
+        "rfm.policy": .value("flow"), "rfm.diffusion_steps": .integer(20),
+        "rfm.diffusion_schedule": .value("cosine"), "rfm.diffusion_sampler": .value("ddpm"),
+        // Per-agent gradient clips: older SAC, QSM and DQS runs used the shared ones.
+        "sac.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "sac.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
+        "qsm.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "qsm.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
+        "dqs.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "dqs.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
+    ]
 
     /// Returns the configuration with `key=value` overrides applied and validated.
     public func overriding(_ assignments: [String]) throws -> RunConfig {
