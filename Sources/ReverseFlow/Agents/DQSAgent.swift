@@ -84,10 +84,8 @@ public final class DQSAgent: Agent {
     /// reference's `anneal_temperature`; acting uses the updates so far, an update the count
     /// including itself).
     public func temperature(after count: Int) -> Float {
-        let s = settings
-        if s.temperatureInitial == s.temperatureFinal { return s.temperatureInitial }
-        let fraction = min(max(Float(count) / Float(max(s.temperatureSteps, 1)), 0), 1)
-        return Foundation.exp(Foundation.log(s.temperatureInitial) + (Foundation.log(s.temperatureFinal) - Foundation.log(s.temperatureInitial)) * fraction)
+        TemperatureSchedule(initial: settings.temperatureInitial, final: settings.temperatureFinal,
+                            steps: settings.temperatureSteps).value(after: count)
     }
 
     public func act(observations: Tensor, deterministic: Bool, rng: inout RandomStream) -> Tensor {

@@ -91,10 +91,8 @@ public final class MaxEntDPAgent: Agent {
 
     /// λ after `updates` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(updates/steps, 1))`.
     public var temperature: Float {
-        let s = settings
-        if s.temperatureInitial == s.temperatureFinal { return s.temperatureInitial }
-        let fraction = min(max(Float(updates) / Float(max(s.temperatureSteps, 1)), 0), 1)
-        return Foundation.exp(Foundation.log(s.temperatureInitial) + (Foundation.log(s.temperatureFinal) - Foundation.log(s.temperatureInitial)) * fraction)
+        TemperatureSchedule(initial: settings.temperatureInitial, final: settings.temperatureFinal,
+                            steps: settings.temperatureSteps).value(after: updates)
     }
 
     public func act(observations: Tensor, deterministic: Bool, rng: inout RandomStream) -> Tensor {
