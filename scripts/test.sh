@@ -64,6 +64,14 @@ r = json.load(sys.stdin)
 assert len(r["returns"]) == 2, r
 print("cli smoke: train and eval ok")'
 
+# Every agent trains on a DeepMind Control task (tiny networks, a few updates).
+for agent in rfm sac qsm dqs maxentdp qvpo; do
+    "$rfm" train --env cartpole-swingup --agent "$agent" --steps 250 --set trainer.warmup=200 \
+        --set trainer.eval_interval=250 --set trainer.eval_episodes=1 --set trainer.batch_size=16 \
+        --set critic.hidden=16 --set actor.hidden=16 --threads 1 --out "$tmp/dmc-$agent" >/dev/null
+done
+echo "cli smoke: every agent on cartpole-swingup ok"
+
 # A two-run sweep, rerun (it must skip both), then a report of it.
 printf '%s\n' "out: $tmp/sweep" "tasks: [pendulum]" "agents: [sac]" "seeds: [0, 1]" "steps: 300" \
     "set: {trainer.warmup: 100, trainer.eval_interval: 150, trainer.eval_episodes: 1}" > "$tmp/grid.yaml"
