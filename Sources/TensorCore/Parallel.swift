@@ -64,6 +64,22 @@ public enum Parallel {
         }
     }
 
+    /// Splits `groups` groups of `perGroup` consecutive rows into blocks of whole groups of about
+    /// `blockRows` rows and runs `body(groupRange, rowRange, worker)` for each block on the
+    /// workers. Returns false, running nothing, when everything fits one block: the caller then
+    /// processes all rows at once, without copying them into block buffers.
+    public static func forEachGroupBlock(groups: Int, perGroup: Int, blockRows: Int,
+                                         _ body: (Range<Int>, Range<Int>, Int) -> Void) -> Bool {
+        let groupsPerBlock = max(1, blockRows / max(perGroup, 1))
+        let blocks = (groups + groupsPerBlock - 1) / groupsPerBlock
+        guard blocks > 1 else { return false }
+        forEachBlock(blocks) { block, worker in
+            let g = (block * groupsPerBlock) ..< min(groups, (block + 1) * groupsPerBlock)
+            body(g, (g.lowerBound * perGroup) ..< (g.upperBound * perGroup), worker)
+        }
+        return true
+    }
+
     /// Carries the non-Sendable closure into the workers; each worker writes only its own slot.
     private struct Box: @unchecked Sendable {
         let body: (Int) -> Void

@@ -61,10 +61,8 @@ struct EnvCheck: ParsableCommand {
             try printJSON(Output(env: env, seed: seed, returns: report.returns, lengths: report.episodes.map(\.length),
                                  steps: report.steps, seconds: report.seconds, steps_per_second: report.stepsPerSecond))
         } else {
-            let r = report.returns
-            let mean = r.reduce(0, +) / Double(r.count)
-            let std = (r.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(r.count)).squareRoot()
-            print("\(env): return \(String(format: "%.2f ± %.2f", mean, std)) over \(r.count) episodes, "
+            let (mean, std) = ExperimentReport.meanStd(report.returns)
+            print("\(env): return \(String(format: "%.2f ± %.2f", mean, std)) over \(report.returns.count) episodes, "
                   + "\(String(format: "%.0f", report.stepsPerSecond)) steps/s")
         }
     }

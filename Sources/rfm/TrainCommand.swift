@@ -89,8 +89,7 @@ struct Eval: ParsableCommand {
         let trainer = try Trainer(config: cfg, runDirectory: dir, resume: true)
         let env = try EnvironmentRegistry.make(cfg.string("env"))
         let returns = Evaluation.run(agent: trainer.agent, environment: env, episodes: episodes, runSeed: UInt64(seed))
-        let mean = returns.reduce(0, +) / Double(returns.count)
-        let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
+        let (mean, std) = ExperimentReport.meanStd(returns)
         if json {
             struct Report: Encodable { let returns: [Double]; let mean: Double; let std: Double; let episodes: Int }
             try printJSON(Report(returns: returns, mean: mean, std: std, episodes: episodes))

@@ -30,18 +30,9 @@ extension TwinCritic: ActionValue {
         if let gradients {
             precondition(gradients.rows == n && gradients.cols == actionDim, "TwinCritic.evaluate: gradients \(gradients.shape)")
         }
-        let perGroup = n / groups
-        let groupsPerBlock = max(1, FlowPolicy.blockRows / perGroup)
-        let blocks = (groups + groupsPerBlock - 1) / groupsPerBlock
         while evaluationWorkers.count < max(1, Parallel.workers) { evaluationWorkers.append(EvaluationWorker()) }
-        if blocks == 1 {
-            evaluateBlock(states: states, actions: actions, values: values, gradients: gradients, worker: evaluationWorkers[0])
-            return
-        }
-        Parallel.forEachBlock(blocks) { block, w in
+        let blocked = Parallel.forEachGroupBlock(groups: groups, perGroup: n / groups, blockRows: FlowPolicy.blockRows) { g, rows, w in
             let worker = evaluationWorkers[w]
-            let g = (block * groupsPerBlock) ..< min(groups, (block + 1) * groupsPerBlock)
-            let rows = (g.lowerBound * perGroup) ..< (g.upperBound * perGroup)
             let io = worker.io
             io.reset()
             let s = io.matrix(g.count, stateDim), a = io.matrix(rows.count, actionDim), v = io.matrix(rows.count, 1)
@@ -51,6 +42,9 @@ extension TwinCritic: ActionValue {
             evaluateBlock(states: s, actions: a, values: v, gradients: grad, worker: worker)
             Kernels.copy(v.matrix, into: values.rows(rows))
             if let gradients, let grad { Kernels.copy(grad.matrix, into: gradients.rows(rows)) }
+        }
+        if !blocked {
+            evaluateBlock(states: states, actions: actions, values: values, gradients: gradients, worker: evaluationWorkers[0])
         }
     }
 

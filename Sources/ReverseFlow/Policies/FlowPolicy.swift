@@ -67,8 +67,7 @@ public final class FlowPolicy: GenerativePolicy {
     /// One worker's scratch: its rollout shares and its block of latents and states.
     private final class Worker {
         let rollout = PolicyNetwork.Rollout()
-        var latents = Tensor(count: 0)
-        var states = Tensor(count: 0)
+        let io = Workspace()
     }
     private var workers: [Worker] = []
 
@@ -78,38 +77,25 @@ public final class FlowPolicy: GenerativePolicy {
     /// (about ``blockRows`` rows each), in parallel; every block does exactly what one rollout
     /// over all rows would do to those rows.
     public func integrate(_ y: Tensor, states: Tensor?, temperature: Float) {
-        let n = y.rows, d = y.cols
+        let n = y.rows
         let groups = states?.rows ?? n
         let perGroup = n / groups
         precondition(groups * perGroup == n, "FlowPolicy.integrate: \(n) latents do not split over \(groups) states")
-        let groupsPerBlock = max(1, Self.blockRows / perGroup)
-        let blocks = (groups + groupsPerBlock - 1) / groupsPerBlock
         while workers.count < max(1, Parallel.workers) { workers.append(Worker()) }
-        if blocks == 1 {
-            integrateBlock(y, states: states, temperature: temperature, rollout: workers[0].rollout)
-            return
-        }
-        let sDim = states?.cols ?? 0
-        Parallel.forEachBlock(blocks) { block, w in
+        let blocked = Parallel.forEachGroupBlock(groups: groups, perGroup: perGroup, blockRows: Self.blockRows) { g, rows, w in
             let worker = workers[w]
-            let g = (block * groupsPerBlock) ..< min(groups, (block + 1) * groupsPerBlock)
-            let rows = (g.lowerBound * perGroup) ..< (g.upperBound * perGroup)
-            Self.resize(&worker.latents, rows.count, d)
-            Kernels.copy(y.rows(rows), into: worker.latents.matrix)
-            var blockStates: Tensor?
-            if let states {
-                Self.resize(&worker.states, g.count, sDim)
-                Kernels.copy(states.rows(g), into: worker.states.matrix)
-                blockStates = worker.states
+            worker.io.reset()
+            let latents = worker.io.matrix(rows.count, y.cols)
+            Kernels.copy(y.rows(rows), into: latents.matrix)
+            let blockStates = states.map { states in
+                let s = worker.io.matrix(g.count, states.cols)
+                Kernels.copy(states.rows(g), into: s.matrix)
+                return s
             }
-            integrateBlock(worker.latents, states: blockStates, temperature: temperature, rollout: worker.rollout)
-            Kernels.copy(worker.latents.matrix, into: y.rows(rows))
+            integrateBlock(latents, states: blockStates, temperature: temperature, rollout: worker.rollout)
+            Kernels.copy(latents.matrix, into: y.rows(rows))
         }
-    }
-
-    private static func resize(_ t: inout Tensor, _ rows: Int, _ cols: Int) {
-        if t.capacity < rows * cols { t = Tensor(rows: rows, cols: cols) }
-        t.reshape(rows, cols)
+        if !blocked { integrateBlock(y, states: states, temperature: temperature, rollout: workers[0].rollout) }
     }
 
     /// The rollout of one block: Euler or Heun steps with the block's shares computed once.

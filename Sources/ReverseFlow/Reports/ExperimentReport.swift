@@ -34,7 +34,7 @@ public struct ExperimentReport {
     }
 
     /// Mean and (population) standard deviation.
-    static func meanStd(_ v: [Double]) -> (Double, Double) {
+    public static func meanStd(_ v: [Double]) -> (Double, Double) {
         let m = v.reduce(0, +) / Double(v.count)
         return (m, (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count)).squareRoot())
     }
