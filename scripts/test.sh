@@ -45,7 +45,7 @@ if msg=$("$rfm" train --set rfm.tempreature=1 --out "$tmp/bad" 2>&1); then
     echo "cli smoke: an unknown config key was accepted" >&2
     exit 1
 fi
-echo "$msg" | grep -q "unknown config key 'rfm.tempreature'" || { echo "cli smoke: unexpected message: $msg" >&2; exit 1; }
+[[ $msg == *"unknown config key 'rfm.tempreature'"* ]] || { echo "cli smoke: unexpected message: $msg" >&2; exit 1; }
 [ ! -e "$tmp/bad" ] || { echo "cli smoke: a rejected config still created a run folder" >&2; exit 1; }
 for args in "--config $tmp/missing.yaml" "--set trainer.batch_size=0"; do
     if msg=$("$rfm" train $args --out "$tmp/bad" 2>&1); then
@@ -76,7 +76,10 @@ echo "cli smoke: every agent on cartpole-swingup ok"
 printf '%s\n' "out: $tmp/sweep" "tasks: [pendulum]" "agents: [sac]" "seeds: [0, 1]" "steps: 300" \
     "set: {trainer.warmup: 100, trainer.eval_interval: 150, trainer.eval_episodes: 1}" > "$tmp/grid.yaml"
 "$rfm" sweep "$tmp/grid.yaml" --jobs 2 >/dev/null
-"$rfm" sweep "$tmp/grid.yaml" | grep -q "2 already finished, 0 to run" || { echo "cli smoke: a rerun sweep did not skip finished runs" >&2; exit 1; }
+# (The output is captured first: under pipefail, `rfm … | grep -q` fails when grep exits at the
+# first match and rfm then dies of SIGPIPE writing its next line.)
+rerun=$("$rfm" sweep "$tmp/grid.yaml")
+[[ $rerun == *"2 already finished, 0 to run"* ]] || { echo "cli smoke: a rerun sweep did not skip finished runs: $rerun" >&2; exit 1; }
 "$rfm" report "$tmp/sweep" >/dev/null
 grep -q "<svg" "$tmp/sweep/report.html" || { echo "cli smoke: report.html has no figure" >&2; exit 1; }
 "$rfm" sweep "$tmp/grid.yaml" --slurm >/dev/null
