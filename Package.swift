@@ -33,7 +33,7 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // Small C helpers: a per-thread FLOP counter, line-buffered stdout.
+        // Small C helpers: the worker pool, a per-thread FLOP counter, line-buffered stdout.
         .target(name: "CSupport", path: "Sources/CSupport"),
         // MuJoCo's C API (headers and library from .deps/, see scripts/fetch_mujoco.sh).
         .target(

@@ -11,12 +11,31 @@ public enum Transpose: Sendable {
 
 /// Settings of the BLAS library behind ``Kernels/gemm(_:_:_:_:into:alpha:beta:)``.
 public enum BLAS {
-    /// Fixes the number of threads OpenBLAS uses. Call once at start-up; the program always sets
+    /// Fixes the number of threads the math uses: `count` ``Parallel`` workers, with OpenBLAS
+    /// itself single-threaded (large products are split over the workers instead, see
+    /// ``Kernels/gemm(_:_:_:_:into:alpha:beta:)``). Call once at start-up; the program always sets
     /// it explicitly (the library default, "all cores", is not reproducible across machines).
     public static func setThreads(_ count: Int) {
         precondition(count >= 1, "BLAS.setThreads: need at least one thread")
-        openblas_set_num_threads(Int32(count))
+        openblas_set_num_threads(1)
         Parallel.configure(threads: count)
+    }
+
+    /// Runs `body` with OpenBLAS's own threading at `count` threads, then returns it to one
+    /// thread. For benchmarks that measure the library's multi-threaded sgemm as the machine's
+    /// reference figure; call ``rawSgemm`` inside.
+    public static func withLibraryThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        openblas_set_num_threads(Int32(max(1, count)))
+        defer { openblas_set_num_threads(1) }
+        return try body()
+    }
+
+    /// One OpenBLAS sgemm call `C ← op(A)·op(B)`, bypassing the kernel layer's splitting and FLOP
+    /// count (benchmarks of the library itself).
+    public static func rawSgemm(_ a: Tensor, _ transA: Transpose, _ b: Tensor, _ transB: Transpose, into c: Tensor) {
+        let k = transA == .none ? a.cols : a.rows
+        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(c.rows), Int32(c.cols), Int32(k),
+                    1, a.data, Int32(max(a.cols, 1)), b.data, Int32(max(b.cols, 1)), 0, c.data, Int32(max(c.cols, 1)))
     }
 
     /// The CPU kernel family OpenBLAS selected (for benchmark reports).
@@ -48,6 +67,11 @@ extension Kernels {
     ///
     /// Shapes: `op(A)` is `[m, k]`, `op(B)` is `[k, n]`, `C` is `[m, n]`. With `β = 0`, C's
     /// previous contents are ignored; with `β = 1` the product is accumulated (gradients).
+    ///
+    /// Outside a parallel region, a product of at least ``splitFLOPs`` is split over the
+    /// ``Parallel`` workers along the longer of C's two dimensions (in multiples of 16, the
+    /// micro-kernels' width), each part one single-threaded sgemm. Every element of C is still the
+    /// same dot product over k in the same order, so the split changes no number.
     @inlinable
     public static func gemm(
         _ a: MatrixRef, _ transA: Transpose = .none,
@@ -65,9 +89,41 @@ extension Kernels {
             scaleInPlace(c, beta)
             return
         }
-        FLOPCounter.add(2 * Double(m) * Double(n) * Double(k))
+        let flops = 2 * Double(m) * Double(n) * Double(k)
+        FLOPCounter.add(flops)
+        let workers = Parallel.workers
+        guard workers > 1, flops >= splitFLOPs, !Parallel.isInsideRegion else {
+            sgemm(a, transA, b, transB, into: c, alpha: alpha, beta: beta)
+            return
+        }
+        let alongRows = m >= n
+        let length = alongRows ? m : n
+        let part = (length + workers - 1) / workers
+        let step = max(16, (part + 15) / 16 * 16)
+        Parallel.forEachWorker { w in
+            let range = min(length, w * step) ..< min(length, (w + 1) * step)
+            guard !range.isEmpty else { return }
+            if alongRows {
+                sgemm(transA == .none ? a.rows(range) : a.columns(range), transA, b, transB,
+                      into: c.rows(range), alpha: alpha, beta: beta)
+            } else {
+                sgemm(a, transA, transB == .none ? b.columns(range) : b.rows(range), transB,
+                      into: c.columns(range), alpha: alpha, beta: beta)
+            }
+        }
+    }
+
+    /// Products smaller than this (in FLOPs) run on one thread: below it, waking a second worker
+    /// costs more than it saves.
+    public static let splitFLOPs: Double = 2_000_000
+
+    /// One single-threaded OpenBLAS call on views whose shapes are already checked.
+    @usableFromInline
+    static func sgemm(_ a: MatrixRef, _ transA: Transpose, _ b: MatrixRef, _ transB: Transpose,
+                      into c: MatrixRef, alpha: Float, beta: Float) {
+        let k = transA == .none ? a.cols : a.rows
         cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas,
-                    Int32(m), Int32(n), Int32(k),
+                    Int32(c.rows), Int32(c.cols), Int32(k),
                     alpha, a.base, Int32(max(a.stride, 1)),
                     b.base, Int32(max(b.stride, 1)),
                     beta, c.base, Int32(max(c.stride, 1)))

@@ -1,17 +1,20 @@
-import CBLAS
-import Dispatch
+import CSupport
 import Foundation
 
 /// Data parallelism over row blocks, for work whose blocks are independent (the particles of a
 /// flow rollout, the samples of a posterior estimate).
 ///
-/// On this project's 2-core machines a large product split into two single-threaded GEMMs on
-/// separate row blocks runs faster than one multi-threaded GEMM, and the elementwise work between
-/// products then runs on both cores too; small blocks also keep each layer's activations in the
-/// core's cache. The worker count is the thread count given to ``BLAS/setThreads(_:)``. Inside a
-/// parallel region OpenBLAS runs single-threaded; FLOPs the workers issue are credited to the
-/// calling thread's ``FLOPCounter``. Results do not depend on timing: block `i` always runs the
-/// same operations on the same data.
+/// These workers are the program's only threads of computation: OpenBLAS itself always runs
+/// single-threaded (``BLAS/setThreads(_:)``), and a large product issued outside a region is split
+/// over the workers by ``Kernels/gemm(_:_:_:_:into:alpha:beta:)``. One pool means no idle OpenBLAS
+/// threads spinning beside ours (perf showed a quarter of the cpu preset's time in their
+/// `sched_yield`). On this project's 2-core machines a large product split into two
+/// single-threaded GEMMs on separate row blocks runs as fast as one multi-threaded GEMM, and the
+/// elementwise work between products then runs on both cores too; small blocks also keep each
+/// layer's activations in the core's cache. The worker count is the thread count given to
+/// ``BLAS/setThreads(_:)``. FLOPs the workers issue are credited to the calling thread's
+/// ``FLOPCounter``. Results do not depend on timing: block `i` always runs the same operations on
+/// the same data.
 public enum Parallel {
     nonisolated(unsafe) private static var configuredWorkers = 1
 
@@ -28,24 +31,38 @@ public enum Parallel {
         return try $override.withValue(count, operation: body)
     }
 
-    static func configure(threads: Int) { configuredWorkers = max(1, threads) }
+    static func configure(threads: Int) {
+        configuredWorkers = max(1, threads)
+        _ = rfm_pool_ensure(Int32(min(configuredWorkers, 256)))
+    }
+
+    /// Whether the calling thread is running a block of a parallel region (work issued there
+    /// stays on this thread).
+    public static var isInsideRegion: Bool { rfm_parallel_region_get() != 0 }
 
     /// Runs `body(worker)` for `worker` in `0..<workers` concurrently and waits for all.
     /// `body` must touch only its own worker's buffers (shared inputs are read-only).
     public static func forEachWorker(_ body: (Int) -> Void) {
         let n = workers
         if n == 1 { body(0); return }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(configuredWorkers)) }
+        // A region inside a region runs its workers' shares one after another on this thread.
+        if isInsideRegion { for w in 0..<n { body(w) }; return }
+        if rfm_pool_ensure(Int32(n)) < n { for w in 0..<n { body(w) }; return }
         let flops = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
         defer { flops.deallocate() }
-        // concurrentPerform may run some iterations on this thread, whose counter then already
-        // holds their FLOPs: credit only the rest.
+        // Worker 0 runs on this thread, whose counter then already holds its FLOPs: credit only
+        // the others'.
         let callerBefore = FLOPCounter.gemmFLOPs
         withoutActuallyEscaping(body) { body in
-            let box = Box(body: body, flops: flops)
-            DispatchQueue.concurrentPerform(iterations: n) { w in
-                box.flops[w] = FLOPCounter.measure { box.body(w) }
+            let region = Region(body: body, flops: flops)
+            withExtendedLifetime(region) {
+                rfm_pool_run(Int32(n), { context, w in
+                    let region = Unmanaged<Region>.fromOpaque(context!).takeUnretainedValue()
+                    let wasInside = rfm_parallel_region_get()
+                    rfm_parallel_region_set(1)
+                    region.flops[Int(w)] = FLOPCounter.measure { region.body(Int(w)) }
+                    rfm_parallel_region_set(wasInside)
+                }, Unmanaged.passUnretained(region).toOpaque())
             }
         }
         FLOPCounter.add(flops.reduce(0, +) - (FLOPCounter.gemmFLOPs - callerBefore))
@@ -80,9 +97,13 @@ public enum Parallel {
         return true
     }
 
-    /// Carries the non-Sendable closure into the workers; each worker writes only its own slot.
-    private struct Box: @unchecked Sendable {
+    /// Carries the closure into the pool's threads; each worker writes only its own slot.
+    private final class Region {
         let body: (Int) -> Void
         let flops: UnsafeMutableBufferPointer<Double>
+        init(body: @escaping (Int) -> Void, flops: UnsafeMutableBufferPointer<Double>) {
+            self.body = body
+            self.flops = flops
+        }
     }
 }

@@ -44,11 +44,13 @@ struct GemmBench: ParsableCommand {
             return
         }
         print("sgemm, \(compute.threads) thread(s), OpenBLAS core \(BLAS.coreName)")
-        print("     m      n      k  op     time (µs)   GFLOP/s  use")
+        print("GFLOP/s of OpenBLAS's own threading (library) and of the kernel layer's split product (kernels)")
+        print("     m      n      k  op     time (µs)   library   kernels  use")
         for r in results {
             let s = r.shape
             let op = (s.transA ? "T" : "N") + (s.transB ? "T" : "N")
-            print(String(format: "%6d %6d %6d  %@  %12.1f  %8.1f  %@", s.m, s.n, s.k, op, r.microseconds, r.gflops, s.use))
+            print(String(format: "%6d %6d %6d  %@  %12.1f  %8.1f  %8.1f  %@", s.m, s.n, s.k, op, r.microseconds,
+                         r.libraryGflops, r.kernelGflops, s.use))
         }
     }
 }

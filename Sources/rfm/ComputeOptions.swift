@@ -3,7 +3,7 @@ import TensorCore
 
 /// Options every compute command shares.
 struct ComputeOptions: ParsableArguments {
-    @Option(name: .long, help: "OpenBLAS threads (set explicitly for reproducible numbers).")
+    @Option(name: .long, help: "Compute threads: the worker pool the math runs on (OpenBLAS itself stays single-threaded). Set explicitly for reproducible numbers.")
     var threads: Int = 2
 
     func validate() throws {

@@ -16,7 +16,7 @@ struct Sweep: ParsableCommand {
 
     @Argument(help: "Sweep file (YAML).") var file: String
     @Option(help: "Concurrent runs (default: cores ÷ threads).") var jobs: Int?
-    @Option(help: "OpenBLAS threads per run.") var threads = 1
+    @Option(help: "Compute threads per run.") var threads = 1
     @Option(help: "Run only the cell with this index (as a Slurm array task does).") var index: Int?
     @Flag(help: "List the runs and their status; run nothing.") var dryRun = false
     @Flag(help: "Write a Slurm job-array script for the grid instead of running it.") var slurm = false

@@ -1,10 +1,17 @@
 // Small C helpers that Swift cannot express directly.
 #pragma once
 
+#include "worker_pool.h"
+
 // A per-thread FLOP counter. Swift has no thread-local globals; C11 does. Keeping the counter
 // per thread makes it exact for the thread that measures, whatever other threads compute.
 void rfm_flops_add(double flops);
 double rfm_flops_read(void);
+
+// Whether the calling thread is running a block of a parallel region (per thread, like the
+// counter): products issued there run single-threaded instead of splitting again.
+int rfm_parallel_region_get(void);
+void rfm_parallel_region_set(int inside);
 
 // Makes stdout line-buffered, so progress lines reach a pipe or a log file as they are printed.
 void rfm_line_buffer_stdout(void);
