@@ -44,6 +44,9 @@ let package = Package(
         ),
         // A small Swift layer over MuJoCo: model loading, named lookups, dm_control's stepping.
         .target(name: "MuJoCo", dependencies: ["CMuJoCo"], swiftSettings: fastMath + mujocoHeaders),
+        // The CUDA backend's runtime layer: driver API, cuBLAS and NVRTC opened with dlopen at run
+        // time (the build needs no CUDA).
+        .target(name: "CUDA", swiftSettings: fastMath),
         // Float32 tensors, GEMM, elementwise kernels, reductions, seeded RNG: the compute seam.
         .target(name: "TensorCore", dependencies: ["CBLAS", "CSupport"], swiftSettings: fastMath),
         // Layers with hand-written backward passes, Adam, clipping, Polyak, checkpoints.
@@ -59,12 +62,13 @@ let package = Package(
         .executableTarget(
             name: "rfm",
             dependencies: [
-                "TensorCore", "NeuralNet", "ReverseFlow", "CSupport",
+                "TensorCore", "NeuralNet", "ReverseFlow", "CSupport", "CUDA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath + mujocoHeaders
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "CUDATests", dependencies: ["CUDA", "TensorCore"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReverseFlowTests",

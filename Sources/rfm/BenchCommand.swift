@@ -1,4 +1,5 @@
 import ArgumentParser
+import CUDA
 import Foundation
 import ReverseFlow
 import TensorCore
@@ -28,15 +29,18 @@ struct GemmBench: ParsableCommand {
     @Option(help: "Action dimension.") var actionDim = 6
     @Option(help: "Batch size.") var batch = 256
     @Option(help: "Hidden width.") var hidden = 256
+    @Option(help: "Where the products run: cpu (OpenBLAS) or cuda (cuBLAS, FP32 and TF32).") var device = "cpu"
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
         try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch), ("--hidden", hidden)])
+        guard ["cpu", "cuda"].contains(device) else { throw ValidationError("--device must be cpu or cuda, got '\(device)'") }
     }
 
     func run() throws {
         compute.apply()
         let shapes = GemmBenchmark.agentShapes(state: stateDim, action: actionDim, batch: batch, hidden: hidden)
+        if device == "cuda" { return try runOnGPU(shapes) }
         let results = GemmBenchmark.run(shapes)
         if json {
             struct Report: Encodable { let threads: Int; let blas_core: String; let results: [GemmBenchmark.Result] }
@@ -123,6 +127,35 @@ struct UpdateBench: ParsableCommand {
                      r.gflopPerUpdate, r.gflopsEffective, r.sgemmGflops))
         for (phase, ms) in r.phasesMs.sorted(by: { $0.value > $1.value }) {
             print("  " + phase.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", ms))
+        }
+    }
+}
+
+extension GemmBench {
+    /// The same shapes through cuBLAS, in FP32 and in TF32.
+    func runOnGPU(_ shapes: [GemmBenchmark.Shape]) throws {
+        let gpu = try CUDADevice.open()
+        struct Row: Encodable { let shape: GemmBenchmark.Shape; let fp32_gflops: Double; let tf32_gflops: Double }
+        var rows: [Row] = []
+        for s in shapes {
+            try gpu.useTF32(false)
+            let fp32 = try gpu.timeGemm(m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB)
+            try gpu.useTF32(true)
+            let tf32 = try gpu.timeGemm(m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB)
+            rows.append(Row(shape: s, fp32_gflops: s.flops / fp32 / 1e9, tf32_gflops: s.flops / tf32 / 1e9))
+        }
+        try gpu.useTF32(false)
+        if json {
+            struct Report: Encodable { let device: String; let results: [Row] }
+            try printJSON(Report(device: gpu.name, results: rows))
+            return
+        }
+        print("cuBLAS sgemm on \(gpu.name) (GFLOP/s; time per call includes queueing)")
+        print("     m      n      k  op      FP32      TF32  use")
+        for r in rows {
+            let s = r.shape
+            let op = (s.transA ? "T" : "N") + (s.transB ? "T" : "N")
+            print(String(format: "%6d %6d %6d  %@  %8.0f  %8.0f  %@", s.m, s.n, s.k, op, r.fp32_gflops, r.tf32_gflops, s.use))
         }
     }
 }

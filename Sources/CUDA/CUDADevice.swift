@@ -1,0 +1,191 @@
+import Foundation
+
+/// One NVIDIA GPU, opened at run time: the driver's primary context on device 0, cuBLAS, and the
+/// backend's elementwise kernels compiled by NVRTC for this GPU.
+///
+/// Opening needs no CUDA at build time; where the libraries or a GPU are missing, ``open(environment:)``
+/// throws a ``CUDAError`` that names what is missing and `RFM_CUDA_LIB_DIR`. All work goes to the
+/// default stream in order; ``synchronize()`` waits for it (copies to the host wait by themselves).
+public final class CUDADevice: @unchecked Sendable {
+    let driver: Driver
+    let blas: CUBLAS
+    let nvrtc: NVRTC
+    private var module: OpaquePointer?
+    private var functions: [String: OpaquePointer] = [:]
+
+    /// The GPU's name, e.g. "NVIDIA H200".
+    public let name: String
+    /// Global memory in bytes.
+    public let memoryBytes: Int
+    /// Compute capability as major·10 + minor (90 for Hopper).
+    public let capability: Int
+    /// The driver's CUDA version, e.g. "13.0".
+    public let driverVersion: String
+    /// NVRTC's CUDA version.
+    public var compilerVersion: String { nvrtc.versionString }
+    /// Where each library was found.
+    public var libraryPaths: [String: String] {
+        ["driver": driver.library.path, "cuBLAS": blas.library.path, "NVRTC": nvrtc.library.path]
+    }
+
+    /// Opens device 0. Throws when a library, the driver or a GPU is missing, or when the kernels
+    /// do not compile.
+    public static func open(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CUDADevice {
+        try CUDADevice(environment: environment)
+    }
+
+    private init(environment: [String: String]) throws {
+        driver = try Driver(environment: environment)
+        try driver.check(driver.cuInit(0), "cuInit (is the NVIDIA driver loaded and a GPU visible?)")
+        var count: Int32 = 0
+        try driver.check(driver.cuDeviceGetCount(&count), "cuDeviceGetCount")
+        guard count > 0 else { throw CUDAError("the NVIDIA driver sees no GPU (CUDA_VISIBLE_DEVICES?)") }
+        var device: Int32 = 0
+        try driver.check(driver.cuDeviceGet(&device, 0), "cuDeviceGet")
+        var nameBuffer = [CChar](repeating: 0, count: 256)
+        try driver.check(driver.cuDeviceGetName(&nameBuffer, 256, device), "cuDeviceGetName")
+        name = String(cString: nameBuffer)
+        var bytes = 0
+        try driver.check(driver.cuDeviceTotalMem(&bytes, device), "cuDeviceTotalMem")
+        memoryBytes = bytes
+        var major: Int32 = 0, minor: Int32 = 0
+        try driver.check(driver.cuDeviceGetAttribute(&major, Driver.computeCapabilityMajor, device), "cuDeviceGetAttribute")
+        try driver.check(driver.cuDeviceGetAttribute(&minor, Driver.computeCapabilityMinor, device), "cuDeviceGetAttribute")
+        capability = Int(major) * 10 + Int(minor)
+        var version: Int32 = 0
+        try driver.check(driver.cuDriverGetVersion(&version), "cuDriverGetVersion")
+        driverVersion = "\(version / 1000).\((version % 1000) / 10)"
+        var context: OpaquePointer?
+        try driver.check(driver.cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain")
+        try driver.check(driver.cuCtxSetCurrent(context), "cuCtxSetCurrent")
+        blas = try CUBLAS(environment: environment)
+        nvrtc = try NVRTC(environment: environment)
+        let cubin = try nvrtc.compileToCubin(DeviceKernels.source, name: "rfm_kernels.cu", capability: capability)
+        var loaded: OpaquePointer?
+        try cubin.withUnsafeBytes { try driver.check(driver.cuModuleLoadData(&loaded, $0.baseAddress!), "cuModuleLoadData") }
+        module = loaded
+        for kernel in [DeviceKernels.gelu, DeviceKernels.addRowVector] {
+            var function: OpaquePointer?
+            try driver.check(driver.cuModuleGetFunction(&function, module, kernel), "cuModuleGetFunction(\(kernel))")
+            functions[kernel] = function
+        }
+    }
+
+    /// Waits until every queued operation has finished.
+    public func synchronize() throws { try driver.check(driver.cuCtxSynchronize(), "cuCtxSynchronize") }
+
+    /// Products in TF32 (tensor cores) instead of FP32.
+    public func useTF32(_ on: Bool) throws { try blas.setTF32(on) }
+
+    /// Row-major `C ← α·op(A)·op(B) + β·C` through cuBLAS; shapes as in `Kernels.gemm`.
+    public func gemm(_ a: DeviceMatrix, transA: Bool = false, _ b: DeviceMatrix, transB: Bool = false,
+                     into c: DeviceMatrix, alpha: Float = 1, beta: Float = 0) throws {
+        let m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols
+        let kb = transB ? b.cols : b.rows, n = transB ? b.rows : b.cols
+        guard k == kb, c.rows == m, c.cols == n else {
+            throw CUDAError("gemm: shapes \(a.rows)×\(a.cols)\(transA ? "ᵀ" : "") · \(b.rows)×\(b.cols)\(transB ? "ᵀ" : "") into \(c.rows)×\(c.cols)")
+        }
+        if m == 0 || n == 0 { return }
+        try blas.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                       a: a.address, lda: max(a.stride, 1), b: b.address, ldb: max(b.stride, 1),
+                       beta: beta, c: c.address, ldc: max(c.stride, 1))
+    }
+
+    /// `y ← GELU(x)` (tanh form), elementwise over `count` floats.
+    public func gelu(_ x: DeviceBuffer, into y: DeviceBuffer) throws {
+        precondition(x.count == y.count, "gelu: \(x.count) inputs, \(y.count) outputs")
+        try launch(DeviceKernels.gelu, elements: x.count, [x.address, y.address, UInt64(x.count)])
+    }
+
+    /// `m[r, :] += v` for a `[rows, cols]` matrix `m` and a vector `v` of `cols`.
+    public func addRowVector(_ v: DeviceBuffer, to m: DeviceBuffer, rows: Int, cols: Int) throws {
+        precondition(v.count >= cols && m.count >= rows * cols, "addRowVector: buffers too small for \(rows)×\(cols)")
+        try launch(DeviceKernels.addRowVector, elements: rows * cols, [v.address, m.address, UInt64(rows), UInt64(cols)])
+    }
+
+    /// Launches `kernel` with a grid-stride loop over `elements` (256 threads per block, at most
+    /// 65,535 blocks). Every kernel parameter is 8 bytes (a device address or a `long long`), so
+    /// `arguments` holds their bit patterns in order.
+    private func launch(_ kernel: String, elements: Int, _ arguments: [UInt64]) throws {
+        guard elements > 0 else { return }
+        guard let function = functions[kernel] else { throw CUDAError("kernel \(kernel) was not compiled") }
+        let threads = 256, blocks = min((elements + threads - 1) / threads, 65_535)
+        var values = arguments
+        try values.withUnsafeMutableBufferPointer { v in
+            var parameters: [UnsafeMutableRawPointer?] = (0..<v.count).map { UnsafeMutableRawPointer(v.baseAddress! + $0) }
+            try parameters.withUnsafeMutableBufferPointer { p in
+                try driver.check(driver.cuLaunchKernel(function, UInt32(blocks), 1, 1, UInt32(threads), 1, 1, 0, nil, p.baseAddress, nil),
+                                 "cuLaunchKernel(\(kernel))")
+            }
+        }
+    }
+}
+
+/// Floats in GPU memory, freed with the object.
+public final class DeviceBuffer: @unchecked Sendable {
+    public let device: CUDADevice
+    public let count: Int
+    /// The device address.
+    public let address: UInt64
+
+    public init(device: CUDADevice, count: Int) throws {
+        self.device = device
+        self.count = count
+        var pointer: UInt64 = 0
+        try device.driver.check(device.driver.cuMemAlloc(&pointer, max(count, 1) * MemoryLayout<Float>.stride),
+                                "cuMemAlloc(\(count) floats)")
+        address = pointer
+        try device.driver.check(device.driver.cuMemsetD32(pointer, 0, max(count, 1)), "cuMemsetD32")
+    }
+
+    deinit { _ = device.driver.cuMemFree(address) }
+
+    /// Copies `values` (at most `count`) to the start of the buffer.
+    public func upload(_ values: UnsafeBufferPointer<Float>) throws {
+        precondition(values.count <= count, "upload: \(values.count) values into \(count)")
+        guard let base = values.baseAddress, values.count > 0 else { return }
+        try device.driver.check(device.driver.cuMemcpyHtoD(address, base, values.count * MemoryLayout<Float>.stride), "cuMemcpyHtoD")
+    }
+
+    /// Copies the first `into.count` floats to the host (waits for queued work first).
+    public func download(into values: UnsafeMutableBufferPointer<Float>) throws {
+        precondition(values.count <= count, "download: \(values.count) values from \(count)")
+        guard let base = values.baseAddress, values.count > 0 else { return }
+        try device.driver.check(device.driver.cuMemcpyDtoH(base, address, values.count * MemoryLayout<Float>.stride), "cuMemcpyDtoH")
+    }
+
+    /// A row-major matrix view `[rows, cols]` with row stride `stride` starting `offset` floats in.
+    public func matrix(rows: Int, cols: Int, stride: Int? = nil, offset: Int = 0) -> DeviceMatrix {
+        let s = stride ?? cols
+        precondition(offset >= 0 && (rows == 0 || offset + (rows - 1) * s + cols <= count),
+                     "DeviceBuffer.matrix: \(rows)×\(cols) (stride \(s), offset \(offset)) exceeds \(count) floats")
+        return DeviceMatrix(address: address + UInt64(offset * MemoryLayout<Float>.stride), rows: rows, cols: cols, stride: s)
+    }
+}
+
+/// A row-major matrix in GPU memory: `rows × cols` floats whose rows start `stride` apart.
+public struct DeviceMatrix: Sendable {
+    public let address: UInt64
+    public let rows: Int
+    public let cols: Int
+    public let stride: Int
+}
+
+extension CUDADevice {
+    /// Seconds per row-major product `[m, k]·[k, n]` on this GPU: `repeats` calls queued back to
+    /// back after a warm-up, timed from the host around a final synchronisation (the per-call
+    /// queueing cost is included, as it is in an update).
+    public func timeGemm(m: Int, n: Int, k: Int, transA: Bool, transB: Bool, repeats: Int = 50) throws -> Double {
+        let a = try DeviceBuffer(device: self, count: m * k), b = try DeviceBuffer(device: self, count: k * n)
+        let c = try DeviceBuffer(device: self, count: m * n)
+        let am = transA ? a.matrix(rows: k, cols: m) : a.matrix(rows: m, cols: k)
+        let bm = transB ? b.matrix(rows: n, cols: k) : b.matrix(rows: k, cols: n)
+        let cm = c.matrix(rows: m, cols: n)
+        for _ in 0..<3 { try gemm(am, transA: transA, bm, transB: transB, into: cm) }
+        try synchronize()
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<repeats { try gemm(am, transA: transA, bm, transB: transB, into: cm) }
+        try synchronize()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repeats)
+    }
+}

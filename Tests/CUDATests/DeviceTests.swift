@@ -1,0 +1,93 @@
+import CUDA
+import Foundation
+import TensorCore
+import Testing
+
+/// The GPU, when this machine has one; nil (and the GPU tests skipped, with the reason printed)
+/// where the libraries or a GPU are missing, as on the project's CPU build machines.
+let gpu: CUDADevice? = {
+    do { return try CUDADevice.open() } catch {
+        print("CUDA tests skipped: \(error)")
+        return nil
+    }
+}()
+
+/// The GPU kernels against the CPU kernels on the same inputs.
+@Suite(.enabled(if: gpu != nil, "no CUDA GPU on this machine"))
+struct DeviceTests {
+    private func upload(_ t: Tensor, _ device: CUDADevice) throws -> DeviceBuffer {
+        let buffer = try DeviceBuffer(device: device, count: t.count)
+        try buffer.upload(UnsafeBufferPointer(t.buffer))
+        return buffer
+    }
+
+    private func download(_ b: DeviceBuffer, rows: Int, cols: Int) throws -> Tensor {
+        let t = Tensor(rows: rows, cols: cols)
+        try b.download(into: t.buffer)
+        return t
+    }
+
+    private func random(_ rows: Int, _ cols: Int, seed: UInt64) -> Tensor {
+        var rng = RandomStream(seed: seed)
+        let t = Tensor(rows: rows, cols: cols)
+        rng.fillUniform(t, low: -1, high: 1)
+        return t
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func cublasProductsMatchTheCPU(transA: Bool, transB: Bool) throws {
+        let device = try #require(gpu)
+        try device.useTF32(false)
+        let m = 67, n = 45, k = 130
+        let a = transA ? random(k, m, seed: 1) : random(m, k, seed: 1)
+        let b = transB ? random(n, k, seed: 2) : random(k, n, seed: 2)
+        let c = random(m, n, seed: 3)
+        let da = try upload(a, device), db = try upload(b, device), dc = try upload(c, device)
+        try device.gemm(da.matrix(rows: a.rows, cols: a.cols), transA: transA, db.matrix(rows: b.rows, cols: b.cols),
+                        transB: transB, into: dc.matrix(rows: m, cols: n), alpha: 0.5, beta: 1)
+        Kernels.gemm(a, transA ? .transposed : .none, b, transB ? .transposed : .none, into: c, alpha: 0.5, beta: 1)
+        let got = try download(dc, rows: m, cols: n)
+        let worst = zip(got.toArray(), c.toArray()).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst < 1e-4, "largest difference \(worst)")
+    }
+
+    @Test func tf32ProductsStayCloseToFP32() throws {
+        let device = try #require(gpu)
+        let m = 256, n = 256, k = 256
+        let a = random(m, k, seed: 4), b = random(k, n, seed: 5), c = Tensor(rows: m, cols: n)
+        let da = try upload(a, device), db = try upload(b, device), dc = try DeviceBuffer(device: device, count: m * n)
+        try device.useTF32(true)
+        defer { try? device.useTF32(false) }
+        try device.gemm(da.matrix(rows: m, cols: k), db.matrix(rows: k, cols: n), into: dc.matrix(rows: m, cols: n))
+        Kernels.gemm(a, .none, b, .none, into: c)
+        let got = try download(dc, rows: m, cols: n)
+        // TF32 keeps 10 mantissa bits of each factor: errors of order 1e-3 relative per term.
+        let worst = zip(got.toArray(), c.toArray()).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst < 0.05, "largest difference \(worst)")
+    }
+
+    @Test func geluMatchesTheCPU() throws {
+        let device = try #require(gpu)
+        let x = Tensor(rows: 1, cols: 4001)
+        for i in 0..<x.count { x[i] = Float(i - 2000) * 0.01 }  // −20 … 20
+        let dx = try upload(x, device), dy = try DeviceBuffer(device: device, count: x.count)
+        try device.gelu(dx, into: dy)
+        let expected = Tensor(rows: 1, cols: x.count)
+        Kernels.gelu(x, into: expected)
+        let got = try download(dy, rows: 1, cols: x.count)
+        for i in 0..<x.count {
+            #expect(abs(got[i] - expected[i]) <= 2e-6 * max(1, abs(expected[i])), "x = \(x[i])")
+        }
+    }
+
+    @Test func rowVectorsAreAddedToEveryRow() throws {
+        let device = try #require(gpu)
+        let m = random(37, 19, seed: 6), v = random(1, 19, seed: 7)
+        let dm = try upload(m, device), dv = try upload(v, device)
+        try device.addRowVector(dv, to: dm, rows: 37, cols: 19)
+        let vector = Tensor(count: 19)
+        for j in 0..<19 { vector[j] = v[j] }
+        Kernels.addRowVector(vector, to: m)
+        #expect(try download(dm, rows: 37, cols: 19).toArray() == m.toArray())
+    }
+}
