@@ -46,7 +46,10 @@ let package = Package(
         .target(name: "MuJoCo", dependencies: ["CMuJoCo"], swiftSettings: fastMath + mujocoHeaders),
         // The CUDA backend's runtime layer: driver API, cuBLAS and NVRTC opened with dlopen at run
         // time (the build needs no CUDA).
-        .target(name: "CUDA", swiftSettings: fastMath),
+        .target(name: "CUDA", resources: [.copy("Kernels")], swiftSettings: fastMath),
+        // The CUDA kernels' source compiled for the CPU, one (block, thread) at a time: tests check
+        // each kernel against its CPU counterpart on machines without a GPU.
+        .target(name: "CUDAEmulation", path: "Sources/CUDAEmulation"),
         // Float32 tensors, GEMM, elementwise kernels, reductions, seeded RNG: the compute seam.
         .target(name: "TensorCore", dependencies: ["CBLAS", "CSupport"], swiftSettings: fastMath),
         // Layers with hand-written backward passes, Adam, clipping, Polyak, checkpoints.
@@ -68,7 +71,7 @@ let package = Package(
             swiftSettings: fastMath + mujocoHeaders
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "CUDATests", dependencies: ["CUDA", "TensorCore"]),
+        .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReverseFlowTests",

@@ -13,7 +13,7 @@ bin=$(swift build -c release --show-bin-path)
 rm -rf .gpu.tmp && mkdir -p .gpu.tmp/lib
 cp "$bin/rfm" .gpu.tmp/rfm
 strip .gpu.tmp/rfm
-cp -r "$bin/ReverseFlowMatching_ReverseFlow.resources" .gpu.tmp/
+cp -r "$bin"/*.resources .gpu.tmp/   # presets, and the CUDA kernels' source
 # Every shared library rfm loads except the C library's own, which any Linux machine has.
 ldd .gpu.tmp/rfm | awk '$3 ~ /^\// {print $3}' | while read -r lib; do
     case "$(basename "$lib")" in

@@ -25,7 +25,7 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_wake = PTHREAD_COND_INITIALIZER;
 static atomic_int pool_threads = 0;        // threads started (workers 1...pool_threads)
 static atomic_uint pool_generation = 0;    // bumped once per region
-static atomic_int pool_pending = 0;        // workers still running the current region
+static atomic_int pool_pending = 0;        // threads yet to answer the current region
 static atomic_int pool_sleepers = 0;       // workers waiting on pool_wake
 static rfm_pool_body pool_body = 0;        // the current region (published by pool_generation)
 static void *pool_context = 0;
@@ -67,16 +67,20 @@ static void *worker_main(void *arg) {
             }
         }
         seen = gen;
-        if (id < pool_workers) {
-            pool_body(pool_context, id);
-            atomic_fetch_sub_explicit(&pool_pending, 1, memory_order_release);
-        }
+        // Every thread answers every region, taking part or not, so that no thread can still be
+        // reading this region's description when the next one is written.
+        if (id < pool_workers) pool_body(pool_context, id);
+        atomic_fetch_sub_explicit(&pool_pending, 1, memory_order_release);
     }
     return 0;
 }
 
 int rfm_pool_ensure(int workers) {
     if (workers > MAX_WORKERS) workers = MAX_WORKERS;
+    if (atomic_load(&pool_threads) >= workers - 1) return atomic_load(&pool_threads) + 1;
+    // No region may run while threads are added (a new thread must not answer a region that did
+    // not count it), so take the pool as a region would.
+    while (atomic_flag_test_and_set(&pool_busy)) RFM_PAUSE();
     pthread_mutex_lock(&pool_lock);
     while (pool_threads < workers - 1) {
         pthread_t thread;
@@ -91,6 +95,7 @@ int rfm_pool_ensure(int workers) {
     }
     int available = pool_threads + 1;
     pthread_mutex_unlock(&pool_lock);
+    atomic_flag_clear(&pool_busy);
     return available;
 }
 
@@ -104,8 +109,8 @@ void rfm_pool_run(int workers, rfm_pool_body body, void *context) {
     pool_body = body;
     pool_context = context;
     pool_workers = workers;
-    // Workers 1..<workers take part; the others wake, see they are not needed, and go back.
-    atomic_store_explicit(&pool_pending, workers - 1, memory_order_relaxed);
+    // Workers 1..<workers take part; the others wake, see they are not needed, and answer.
+    atomic_store_explicit(&pool_pending, atomic_load(&pool_threads), memory_order_relaxed);
     atomic_fetch_add(&pool_generation, 1);
     if (atomic_load(&pool_sleepers) > 0) {
         pthread_mutex_lock(&pool_lock);

@@ -44,7 +44,7 @@ public final class CUDADevice: @unchecked Sendable {
         try driver.check(driver.cuDeviceGet(&device, 0), "cuDeviceGet")
         var nameBuffer = [CChar](repeating: 0, count: 256)
         try driver.check(driver.cuDeviceGetName(&nameBuffer, 256, device), "cuDeviceGetName")
-        name = String(cString: nameBuffer)
+        name = String(decoding: nameBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var bytes = 0
         try driver.check(driver.cuDeviceTotalMem(&bytes, device), "cuDeviceTotalMem")
         memoryBytes = bytes
@@ -60,11 +60,11 @@ public final class CUDADevice: @unchecked Sendable {
         try driver.check(driver.cuCtxSetCurrent(context), "cuCtxSetCurrent")
         blas = try CUBLAS(environment: environment)
         nvrtc = try NVRTC(environment: environment)
-        let cubin = try nvrtc.compileToCubin(DeviceKernels.source, name: "rfm_kernels.cu", capability: capability)
+        let cubin = try nvrtc.compileToCubin(try DeviceKernels.source(), name: "rfm_kernels.cu", capability: capability)
         var loaded: OpaquePointer?
         try cubin.withUnsafeBytes { try driver.check(driver.cuModuleLoadData(&loaded, $0.baseAddress!), "cuModuleLoadData") }
         module = loaded
-        for kernel in [DeviceKernels.gelu, DeviceKernels.addRowVector] {
+        for kernel in DeviceKernels.all {
             var function: OpaquePointer?
             try driver.check(driver.cuModuleGetFunction(&function, module, kernel), "cuModuleGetFunction(\(kernel))")
             functions[kernel] = function

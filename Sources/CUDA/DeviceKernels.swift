@@ -1,29 +1,22 @@
-/// The CUDA C source of the backend's elementwise kernels, compiled once at start-up by NVRTC
-/// for the GPU in hand (``CUDADevice``). Each mirrors a CPU kernel of `TensorCore.Kernels` and
-/// computes the same formula, so the two backends agree to float rounding.
-enum DeviceKernels {
-    /// Kernel names in ``source``.
-    static let gelu = "rfm_gelu"
-    static let addRowVector = "rfm_add_row_vector"
+import Foundation
 
-    static let source = """
-    // GELU, tanh form, as x / (1 + exp(-2u)), u = sqrt(2/pi) (x + 0.044715 x^3): the CPU's
-    // Kernels.gelu formula. y may alias x.
-    extern "C" __global__ void rfm_gelu(const float* x, float* y, long long n) {
-        for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-            float v = x[i];
-            float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
-            float e = expf(-2.0f * fminf(fmaxf(u, -43.5f), 43.5f));
-            y[i] = v / (1.0f + e);
-        }
-    }
+/// The backend's elementwise kernels: CUDA C in `Kernels/rfm_kernels.cu` (a resource of this
+/// module), compiled once at start-up by NVRTC for the GPU in hand (``CUDADevice``). Each mirrors
+/// a CPU kernel of `TensorCore.Kernels`; the `CUDAEmulation` target compiles the same file for the
+/// CPU so the tests check the formulas on any machine.
+public enum DeviceKernels {
+    /// Kernel names in the source.
+    public static let gelu = "rfm_gelu"
+    public static let addRowVector = "rfm_add_row_vector"
+    public static let all = [gelu, addRowVector]
 
-    // m[r, c] += v[c] for a row-major [rows, cols] matrix.
-    extern "C" __global__ void rfm_add_row_vector(const float* v, float* m, long long rows, long long cols) {
-        long long n = rows * cols;
-        for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-            m[i] += v[i % cols];
+    /// The CUDA C source.
+    public static func source() throws -> String {
+        guard let url = Bundle.module.url(forResource: "rfm_kernels", withExtension: "cu", subdirectory: "Kernels"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw CUDAError("the kernel source Kernels/rfm_kernels.cu is missing from the CUDA module's resources "
+                            + "(keep the ReverseFlowMatching_CUDA.resources folder next to the rfm binary)")
         }
+        return text
     }
-    """
 }

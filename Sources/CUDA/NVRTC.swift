@@ -51,7 +51,7 @@ final class NVRTC: @unchecked Sendable {
             _ = logSize(program, &size)
             var text = [CChar](repeating: 0, count: max(size, 1))
             _ = log(program, &text)
-            throw CUDAError("NVRTC could not compile \(name) for sm_\(capability): \(String(cString: text))")
+            throw CUDAError("NVRTC could not compile \(name) for sm_\(capability): \(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
         }
         var size = 0
         try check(cubinSize(program, &size), "nvrtcGetCUBINSize")

@@ -44,11 +44,11 @@ import TensorCore
     /// sequentially by the enclosing worker), and in regions started from several threads at
     /// once (concurrent tests), which must not share the pool.
     @Test func everyBlockRunsExactlyOnce() async {
-        func countRuns(blocks: Int, nested: Bool) -> [Int] {
+        func countRuns(blocks: Int, nested: Bool, workers: Int = 2) -> [Int] {
             let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: blocks * blocks)
             counts.initialize(repeating: 0)
             defer { counts.deallocate() }
-            Parallel.withWorkers(2) {
+            Parallel.withWorkers(workers) {
                 Parallel.forEachBlock(blocks) { i, _ in
                     if nested {
                         Parallel.forEachBlock(blocks) { j, _ in counts[i * blocks + j] += 1 }
@@ -61,6 +61,11 @@ import TensorCore
         }
         #expect(countRuns(blocks: 7, nested: false) == [Int](repeating: 1, count: 7))
         #expect(countRuns(blocks: 5, nested: true) == [Int](repeating: 1, count: 25))
+        // Regions with fewer workers than the pool has threads: the idle threads must not run
+        // a share of the next region.
+        for workers in [3, 2, 3, 2, 1, 3, 2] {
+            #expect(countRuns(blocks: 11, nested: false, workers: workers) == [Int](repeating: 1, count: 11), "\(workers) workers")
+        }
         await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {
                 group.addTask { (0..<50).allSatisfy { _ in countRuns(blocks: 9, nested: false) == [Int](repeating: 1, count: 9) } }

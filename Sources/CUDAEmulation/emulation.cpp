@@ -1,0 +1,36 @@
+// Runs the CUDA backend's kernels (Sources/CUDA/Kernels/rfm_kernels.cu) on the CPU, so their
+// arithmetic and indexing are tested on every machine against TensorCore's CPU kernels. A launch
+// of `blocks` × `threads` becomes a loop over every (block, thread) pair in turn; the grid-stride
+// kernels this file accepts give the same results in any order.
+#include "cuda_emulation.h"
+
+#include <math.h>
+
+namespace {
+struct dim3 { unsigned x = 1, y = 1, z = 1; };
+thread_local dim3 blockIdx, threadIdx, blockDim, gridDim;
+
+template <class Body> void launch(int blocks, int threads, Body body) {
+    gridDim.x = (unsigned)blocks;
+    blockDim.x = (unsigned)threads;
+    for (int b = 0; b < blocks; b++) {
+        for (int t = 0; t < threads; t++) {
+            blockIdx.x = (unsigned)b;
+            threadIdx.x = (unsigned)t;
+            body();
+        }
+    }
+}
+}  // namespace
+
+// CUDA's device functions the kernels use (expf, fminf, fmaxf) are the C library's here.
+#define __global__
+#include "../CUDA/Kernels/rfm_kernels.cu"
+
+extern "C" void rfm_emulate_gelu(const float *x, float *y, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_gelu(x, y, n); });
+}
+
+extern "C" void rfm_emulate_add_row_vector(const float *v, float *m, long long rows, long long cols, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_add_row_vector(v, m, rows, cols); });
+}
