@@ -93,25 +93,97 @@ public final class CUDADevice: @unchecked Sendable {
 
     /// `y ← GELU(x)` (tanh form), elementwise over `count` floats.
     public func gelu(_ x: DeviceBuffer, into y: DeviceBuffer) throws {
-        precondition(x.count == y.count, "gelu: \(x.count) inputs, \(y.count) outputs")
-        try launch(DeviceKernels.gelu, elements: x.count, [x.address, y.address, UInt64(x.count)])
+        try requireSameCount(x, y, "gelu")
+        try launch(DeviceKernels.gelu, elements: x.count, [.address(x), .address(y), .int(x.count)])
     }
 
     /// `m[r, :] += v` for a `[rows, cols]` matrix `m` and a vector `v` of `cols`.
     public func addRowVector(_ v: DeviceBuffer, to m: DeviceBuffer, rows: Int, cols: Int) throws {
-        precondition(v.count >= cols && m.count >= rows * cols, "addRowVector: buffers too small for \(rows)×\(cols)")
-        try launch(DeviceKernels.addRowVector, elements: rows * cols, [v.address, m.address, UInt64(rows), UInt64(cols)])
+        guard v.count >= cols && m.count >= rows * cols else { throw CUDAError("addRowVector: buffers too small for \(rows)×\(cols)") }
+        try launch(DeviceKernels.addRowVector, elements: rows * cols, [.address(v), .address(m), .int(rows), .int(cols)])
+    }
+
+    /// `y ← max(x, 0)`.
+    public func relu(_ x: DeviceBuffer, into y: DeviceBuffer) throws {
+        try requireSameCount(x, y, "relu")
+        try launch(DeviceKernels.relu, elements: x.count, [.address(x), .address(y), .int(x.count)])
+    }
+
+    /// `dx ← dy ⊙ 1[x > 0]`, `x` the pre-activation.
+    public func reluBackward(_ dy: DeviceBuffer, input x: DeviceBuffer, into dx: DeviceBuffer) throws {
+        try requireSameCount(dy, x, "reluBackward"); try requireSameCount(dy, dx, "reluBackward")
+        try launch(DeviceKernels.reluBackward, elements: x.count, [.address(dy), .address(x), .address(dx), .int(x.count)])
+    }
+
+    /// `out ← s·a`.
+    public func scale(_ a: DeviceBuffer, by s: Float, into out: DeviceBuffer) throws {
+        try requireSameCount(a, out, "scale")
+        try launch(DeviceKernels.scale, elements: a.count, [.address(a), .float(s), .address(out), .int(a.count)])
+    }
+
+    /// `y ← y + α·x`.
+    public func axpy(_ alpha: Float, _ x: DeviceBuffer, _ y: DeviceBuffer) throws {
+        try requireSameCount(x, y, "axpy")
+        try launch(DeviceKernels.axpy, elements: x.count, [.float(alpha), .address(x), .address(y), .int(x.count)])
+    }
+
+    /// `a ← α·a + β·b` (Polyak averaging).
+    public func blend(_ a: DeviceBuffer, _ alpha: Float, _ b: DeviceBuffer, _ beta: Float) throws {
+        try requireSameCount(a, b, "blend")
+        try launch(DeviceKernels.blend, elements: a.count, [.address(a), .float(alpha), .address(b), .float(beta), .int(a.count)])
+    }
+
+    /// `out ← min(a, b)`.
+    public func minimum(_ a: DeviceBuffer, _ b: DeviceBuffer, into out: DeviceBuffer) throws {
+        try requireSameCount(a, b, "minimum"); try requireSameCount(a, out, "minimum")
+        try launch(DeviceKernels.minimum, elements: a.count, [.address(a), .address(b), .address(out), .int(a.count)])
+    }
+
+    /// `out[c] ← (out[c] +) Σ_r m[r, c]` for a `[rows, cols]` matrix.
+    public func sumColumns(_ m: DeviceBuffer, rows: Int, cols: Int, into out: DeviceBuffer, accumulate: Bool = false) throws {
+        guard m.count >= rows * cols && out.count >= cols else { throw CUDAError("sumColumns: buffers too small for \(rows)×\(cols)") }
+        try launch(DeviceKernels.sumColumns, elements: cols, [.address(m), .address(out), .int(rows), .int(cols), .int(accumulate ? 1 : 0)])
+    }
+
+    /// One Adam step in place (see `Kernels.adamStep`); `c1`, `c2` are the bias corrections.
+    public func adamStep(parameter p: DeviceBuffer, firstMoment m: DeviceBuffer, secondMoment v: DeviceBuffer, gradient g: DeviceBuffer,
+                         learningRate: Float, beta1: Float, beta2: Float, correction1 c1: Float, correction2 c2: Float,
+                         epsilon: Float) throws {
+        try requireSameCount(p, g, "adamStep"); try requireSameCount(m, g, "adamStep"); try requireSameCount(v, g, "adamStep")
+        try launch(DeviceKernels.adam, elements: g.count,
+                   [.address(p), .address(m), .address(v), .address(g), .float(learningRate), .float(beta1), .float(beta2),
+                    .float(c1), .float(c2), .float(epsilon), .int(g.count)])
+    }
+
+    private func requireSameCount(_ a: DeviceBuffer, _ b: DeviceBuffer, _ what: String) throws {
+        guard a.count == b.count else { throw CUDAError("\(what): buffers of \(a.count) and \(b.count) floats") }
+    }
+
+    /// A kernel parameter: a buffer's address, a 64-bit integer (`long long`) or a float.
+    enum Argument {
+        case address(DeviceBuffer)
+        case int(Int)
+        case float(Float)
+
+        /// The value's bytes in an 8-byte slot (a float in the low four, as the kernel reads it).
+        var slot: UInt64 {
+            switch self {
+            case .address(let b): b.address
+            case .int(let i): UInt64(bitPattern: Int64(i))
+            case .float(let f): UInt64(f.bitPattern)
+            }
+        }
     }
 
     /// Launches `kernel` with a grid-stride loop over `elements` (256 threads per block, at most
-    /// 65,535 blocks). Every kernel parameter is 8 bytes (a device address or a `long long`), so
-    /// `arguments` holds their bit patterns in order.
-    private func launch(_ kernel: String, elements: Int, _ arguments: [UInt64]) throws {
+    /// 65,535 blocks). Each parameter sits in its own 8-byte slot, and the driver reads from it as
+    /// many bytes as the kernel's signature says.
+    private func launch(_ kernel: String, elements: Int, _ arguments: [Argument]) throws {
         guard elements > 0 else { return }
         guard let function = functions[kernel] else { throw CUDAError("kernel \(kernel) was not compiled") }
         let threads = 256, blocks = min((elements + threads - 1) / threads, 65_535)
-        var values = arguments
-        try values.withUnsafeMutableBufferPointer { v in
+        var slots = arguments.map(\.slot)
+        try slots.withUnsafeMutableBufferPointer { v in
             var parameters: [UnsafeMutableRawPointer?] = (0..<v.count).map { UnsafeMutableRawPointer(v.baseAddress! + $0) }
             try parameters.withUnsafeMutableBufferPointer { p in
                 try driver.check(driver.cuLaunchKernel(function, UInt32(blocks), 1, 1, UInt32(threads), 1, 1, 0, nil, p.baseAddress, nil),

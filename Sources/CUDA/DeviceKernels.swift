@@ -8,7 +8,15 @@ public enum DeviceKernels {
     /// Kernel names in the source.
     public static let gelu = "rfm_gelu"
     public static let addRowVector = "rfm_add_row_vector"
-    public static let all = [gelu, addRowVector]
+    public static let relu = "rfm_relu"
+    public static let reluBackward = "rfm_relu_backward"
+    public static let scale = "rfm_scale"
+    public static let axpy = "rfm_axpy"
+    public static let blend = "rfm_blend"
+    public static let minimum = "rfm_minimum"
+    public static let sumColumns = "rfm_sum_columns"
+    public static let adam = "rfm_adam"
+    public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam]
 
     /// The CUDA C source.
     public static func source() throws -> String {

@@ -23,7 +23,7 @@ template <class Body> void launch(int blocks, int threads, Body body) {
 }
 }  // namespace
 
-// CUDA's device functions the kernels use (expf, fminf, fmaxf) are the C library's here.
+// CUDA's device functions the kernels use (expf, fminf, fmaxf, sqrtf) are the C library's here.
 #define __global__
 #include "../CUDA/Kernels/rfm_kernels.cu"
 
@@ -33,4 +33,38 @@ extern "C" void rfm_emulate_gelu(const float *x, float *y, long long n, int bloc
 
 extern "C" void rfm_emulate_add_row_vector(const float *v, float *m, long long rows, long long cols, int blocks, int threads) {
     launch(blocks, threads, [&] { rfm_add_row_vector(v, m, rows, cols); });
+}
+
+extern "C" void rfm_emulate_relu(const float *x, float *y, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_relu(x, y, n); });
+}
+
+extern "C" void rfm_emulate_relu_backward(const float *dy, const float *x, float *dx, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_relu_backward(dy, x, dx, n); });
+}
+
+extern "C" void rfm_emulate_scale(const float *a, float s, float *out, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_scale(a, s, out, n); });
+}
+
+extern "C" void rfm_emulate_axpy(float alpha, const float *x, float *y, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_axpy(alpha, x, y, n); });
+}
+
+extern "C" void rfm_emulate_blend(float *a, float alpha, const float *b, float beta, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_blend(a, alpha, b, beta, n); });
+}
+
+extern "C" void rfm_emulate_minimum(const float *a, const float *b, float *out, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_minimum(a, b, out, n); });
+}
+
+extern "C" void rfm_emulate_sum_columns(const float *m, float *out, long long rows, long long cols, long long accumulate,
+                                        int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_sum_columns(m, out, rows, cols, accumulate); });
+}
+
+extern "C" void rfm_emulate_adam(float *p, float *m, float *v, const float *g, float lr, float b1, float b2, float c1,
+                                 float c2, float eps, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_adam(p, m, v, g, lr, b1, b2, c1, c2, eps, n); });
 }

@@ -58,16 +58,9 @@ public final class Adam {
         for i in 0..<parameters.count {
             let g = gradients.tensors[i]
             precondition(g.count == parameters.tensors[i].count, "Adam.step: gradient \(parameters.names[i]) has \(g.count) elements")
-            let p = parameters.tensors[i].data, m = firstMoment.tensors[i].data, v = secondMoment.tensors[i].data
-            let gg = g.data
-            for j in 0..<g.count {
-                let gj = gg[j]
-                let mj = (1 - s.beta1) * gj + s.beta1 * m[j]
-                let vj = (1 - s.beta2) * (gj * gj) + s.beta2 * v[j]
-                m[j] = mj
-                v[j] = vj
-                p[j] -= s.learningRate * ((mj / c1) / ((vj / c2).squareRoot() + s.epsilon))
-            }
+            Kernels.adamStep(parameter: parameters.tensors[i], firstMoment: firstMoment.tensors[i],
+                             secondMoment: secondMoment.tensors[i], gradient: g, learningRate: s.learningRate,
+                             beta1: s.beta1, beta2: s.beta2, correction1: c1, correction2: c2, epsilon: s.epsilon)
         }
     }
 }

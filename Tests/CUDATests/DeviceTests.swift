@@ -90,4 +90,40 @@ struct DeviceTests {
         Kernels.addRowVector(vector, to: m)
         #expect(try download(dm, rows: 37, cols: 19).toArray() == m.toArray())
     }
+
+    /// The critic update's elementwise kernels and Adam on the GPU, bit for bit against the CPU
+    /// (NVRTC compiles without fused multiply-adds).
+    @Test func elementwiseKernelsAndAdamEqualTheCPUExactly() throws {
+        let device = try #require(gpu)
+        let x = random(131, 67, seed: 8), y = random(131, 67, seed: 9)
+        let dx = try upload(x, device), dy = try upload(y, device)
+        func check(_ what: String, start: Tensor, _ cpu: (Tensor) -> Void, _ run: (DeviceBuffer) throws -> Void) throws {
+            let expected = start.copy()
+            cpu(expected)
+            let out = try upload(start, device)
+            try run(out)
+            #expect(try download(out, rows: start.rows, cols: start.cols).toArray() == expected.toArray(), "\(what)")
+        }
+        let zero = Tensor(rows: 131, cols: 67)
+        try check("relu", start: zero, { Kernels.relu(x, into: $0) }) { try device.relu(dx, into: $0) }
+        try check("relu backward", start: zero, { Kernels.reluBackward(y, input: x, into: $0) }) { try device.reluBackward(dy, input: dx, into: $0) }
+        try check("scale", start: zero, { Kernels.scale(x, by: -0.37, into: $0) }) { try device.scale(dx, by: -0.37, into: $0) }
+        try check("axpy", start: y, { Kernels.axpy(0.61, x, $0) }) { try device.axpy(0.61, dx, $0) }
+        try check("blend", start: y, { Kernels.blend($0, 0.995, x, 0.005) }) { try device.blend($0, 0.995, dx, 0.005) }
+        try check("minimum", start: zero, { Kernels.minimum(x, y, into: $0) }) { try device.minimum(dx, dy, into: $0) }
+        try check("sum of columns", start: random(1, 67, seed: 10), { Kernels.sumColumns(x, into: $0, accumulate: true) }) {
+            try device.sumColumns(dx, rows: 131, cols: 67, into: $0, accumulate: true)
+        }
+        let p = random(131, 67, seed: 11), m = Tensor(rows: 131, cols: 67), v = Tensor(rows: 131, cols: 67)
+        let dp = try upload(p, device), dm = try upload(m, device), dv = try upload(v, device)
+        for step in 1...3 {
+            let c1 = 1 - Float(pow(0.9, Double(step))), c2 = 1 - Float(pow(0.999, Double(step)))
+            Kernels.adamStep(parameter: p, firstMoment: m, secondMoment: v, gradient: x, learningRate: 3e-4, beta1: 0.9,
+                             beta2: 0.999, correction1: c1, correction2: c2, epsilon: 1e-8)
+            try device.adamStep(parameter: dp, firstMoment: dm, secondMoment: dv, gradient: dx, learningRate: 3e-4, beta1: 0.9,
+                                beta2: 0.999, correction1: c1, correction2: c2, epsilon: 1e-8)
+        }
+        #expect(try download(dp, rows: 131, cols: 67).toArray() == p.toArray(), "adam parameters")
+        #expect(try download(dv, rows: 131, cols: 67).toArray() == v.toArray(), "adam second moment")
+    }
 }

@@ -45,4 +45,55 @@ import Testing
         rfm_emulate_add_row_vector(v.data, emulated.data, 23, 17, Int32(blocks), Int32(threads))
         #expect(emulated.toArray() == m.toArray())
     }
+
+    private func random(_ rows: Int, _ cols: Int, seed: UInt64) -> Tensor {
+        var rng = RandomStream(seed: seed)
+        let t = Tensor(rows: rows, cols: cols)
+        rng.fillNormal(t)
+        return t
+    }
+
+    /// The elementwise kernels the critic update needs, bit for bit against the CPU (same
+    /// operations in the same order, no fused multiply-adds on either side).
+    @Test(arguments: geometries)
+    func elementwiseKernelsEqualTheCPUKernelsExactly(blocks: Int, threads: Int) {
+        let b = Int32(blocks), t = Int32(threads)
+        let x = random(13, 29, seed: 1), y = random(13, 29, seed: 2), n = Int64(x.count)
+        func check(_ what: String, _ cpu: (Tensor) -> Void, _ gpu: (Tensor) -> Void, start: Tensor = Tensor(rows: 13, cols: 29)) {
+            let a = start.copy(), e = start.copy()
+            cpu(a)
+            gpu(e)
+            #expect(e.toArray() == a.toArray(), "\(what) with \(blocks)×\(threads)")
+        }
+        check("relu", { Kernels.relu(x, into: $0) }, { rfm_emulate_relu(x.data, $0.data, n, b, t) })
+        check("relu backward", { Kernels.reluBackward(y, input: x, into: $0) },
+              { rfm_emulate_relu_backward(y.data, x.data, $0.data, n, b, t) })
+        check("scale", { Kernels.scale(x, by: -0.37, into: $0) }, { rfm_emulate_scale(x.data, -0.37, $0.data, n, b, t) })
+        check("axpy", { Kernels.axpy(0.61, x, $0) }, { rfm_emulate_axpy(0.61, x.data, $0.data, n, b, t) }, start: y)
+        check("blend", { Kernels.blend($0, 0.995, x, 0.005) }, { rfm_emulate_blend($0.data, 0.995, x.data, 0.005, n, b, t) }, start: y)
+        check("minimum", { Kernels.minimum(x, y, into: $0) }, { rfm_emulate_minimum(x.data, y.data, $0.data, n, b, t) })
+        for accumulate in [false, true] {
+            let start = random(1, 29, seed: 3)
+            check("sum of columns (accumulate \(accumulate))", { Kernels.sumColumns(x, into: $0, accumulate: accumulate) },
+                  { rfm_emulate_sum_columns(x.data, $0.data, 13, 29, accumulate ? 1 : 0, b, t) }, start: start)
+        }
+    }
+
+    /// Three Adam steps from the same state: parameters and both moments bit for bit.
+    @Test(arguments: geometries)
+    func adamStepEqualsTheCPUStepExactly(blocks: Int, threads: Int) {
+        let cpu = (p: random(7, 31, seed: 4), m: Tensor(rows: 7, cols: 31), v: Tensor(rows: 7, cols: 31))
+        let gpu = (p: cpu.p.copy(), m: Tensor(rows: 7, cols: 31), v: Tensor(rows: 7, cols: 31))
+        for step in 1...3 {
+            let g = random(7, 31, seed: 10 + UInt64(step))
+            let c1 = 1 - Float(pow(0.9, Double(step))), c2 = 1 - Float(pow(0.999, Double(step)))
+            Kernels.adamStep(parameter: cpu.p, firstMoment: cpu.m, secondMoment: cpu.v, gradient: g, learningRate: 3e-4,
+                             beta1: 0.9, beta2: 0.999, correction1: c1, correction2: c2, epsilon: 1e-8)
+            rfm_emulate_adam(gpu.p.data, gpu.m.data, gpu.v.data, g.data, 3e-4, 0.9, 0.999, c1, c2, 1e-8, Int64(g.count),
+                             Int32(blocks), Int32(threads))
+        }
+        #expect(gpu.p.toArray() == cpu.p.toArray())
+        #expect(gpu.m.toArray() == cpu.m.toArray())
+        #expect(gpu.v.toArray() == cpu.v.toArray())
+    }
 }

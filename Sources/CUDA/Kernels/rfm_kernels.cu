@@ -6,12 +6,18 @@
 // grid-stride loops over global memory, no shared memory or barriers (a kernel that needs them
 // gets its own emulation).
 //
-// Parameters are device addresses and 64-bit integers only (the launcher passes 8-byte values).
+// Parameters are device addresses, 64-bit integers and floats. NVRTC compiles with --fmad=false:
+// a*b + c stays two rounded operations, as on the CPU, so the two backends agree bit for bit
+// wherever they compute in the same order.
+
+// The grid-stride loop every elementwise kernel uses: i runs over 0..<n.
+#define RFM_FOR_EACH(i, n) \
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < (n); i += (long long)gridDim.x * blockDim.x)
 
 // y = GELU(x), tanh form, computed as x / (1 + exp(-2u)), u = sqrt(2/pi) (x + 0.044715 x^3):
 // Kernels.gelu's formula, with the same clamp of -2u to [-87, 87]. y may alias x.
 extern "C" __global__ void rfm_gelu(const float* x, float* y, long long n) {
-    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+    RFM_FOR_EACH(i, n) {
         float v = x[i];
         float a = -2.0f * 0.7978845608028654f * (v + 0.044715f * v * v * v);
         float e = expf(fminf(fmaxf(a, -87.0f), 87.0f));
@@ -21,8 +27,63 @@ extern "C" __global__ void rfm_gelu(const float* x, float* y, long long n) {
 
 // m[r, c] += v[c] for a row-major [rows, cols] matrix: Kernels.addRowVector.
 extern "C" __global__ void rfm_add_row_vector(const float* v, float* m, long long rows, long long cols) {
-    long long n = rows * cols;
-    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
+    RFM_FOR_EACH(i, rows * cols) {
         m[i] += v[i % cols];
+    }
+}
+
+
+// y = max(x, 0): Kernels.relu. y may alias x.
+extern "C" __global__ void rfm_relu(const float* x, float* y, long long n) {
+    RFM_FOR_EACH(i, n) { y[i] = fmaxf(x[i], 0.0f); }
+}
+
+// dx = x > 0 ? dy : 0, x the pre-activation: Kernels.reluBackward. dx may alias dy.
+extern "C" __global__ void rfm_relu_backward(const float* dy, const float* x, float* dx, long long n) {
+    RFM_FOR_EACH(i, n) { dx[i] = x[i] > 0.0f ? dy[i] : 0.0f; }
+}
+
+// out = s * a: Kernels.scale. out may alias a.
+extern "C" __global__ void rfm_scale(const float* a, float s, float* out, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = s * a[i]; }
+}
+
+// y = y + alpha * x: Kernels.axpy.
+extern "C" __global__ void rfm_axpy(float alpha, const float* x, float* y, long long n) {
+    RFM_FOR_EACH(i, n) { y[i] += alpha * x[i]; }
+}
+
+// a = alpha * a + beta * b: Kernels.blend (Polyak averaging).
+extern "C" __global__ void rfm_blend(float* a, float alpha, const float* b, float beta, long long n) {
+    RFM_FOR_EACH(i, n) { a[i] = alpha * a[i] + beta * b[i]; }
+}
+
+// out = min(a, b): Kernels.minimum (the twin critic's pessimistic value).
+extern "C" __global__ void rfm_minimum(const float* a, const float* b, float* out, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = fminf(a[i], b[i]); }
+}
+
+// out[c] (+)= sum over rows of m[r, c], rows added in order (the CPU's order, so the sums agree
+// exactly): Kernels.sumColumns, a bias gradient. One thread per column.
+extern "C" __global__ void rfm_sum_columns(const float* m, float* out, long long rows, long long cols, long long accumulate) {
+    RFM_FOR_EACH(c, cols) {
+        float s = accumulate ? out[c] : 0.0f;
+        for (long long r = 0; r < rows; r++) s += m[r * cols + c];
+        out[c] = s;
+    }
+}
+
+// One Adam step on n parameters (Kernels.adamStep): m = (1-b1) g + b1 m, v = (1-b2) g^2 + b2 v,
+// p -= lr * (m / c1) / (sqrt(v / c2) + eps), with c1 = 1 - b1^t and c2 = 1 - b2^t computed once
+// on the host.
+extern "C" __global__ void rfm_adam(float* p, float* m, float* v, const float* g, float lr, float b1, float b2,
+                                    float c1, float c2, float eps, long long n) {
+    RFM_FOR_EACH(i, n) {
+        float gi = g[i];
+        float mi = (1.0f - b1) * gi + b1 * m[i];
+        float vi = (1.0f - b2) * (gi * gi) + b2 * v[i];
+        m[i] = mi;
+        v[i] = vi;
+        p[i] -= lr * ((mi / c1) / (sqrtf(vi / c2) + eps));
     }
 }

@@ -8,6 +8,16 @@ extern "C" {
 
 void rfm_emulate_gelu(const float *x, float *y, long long n, int blocks, int threads);
 void rfm_emulate_add_row_vector(const float *v, float *m, long long rows, long long cols, int blocks, int threads);
+void rfm_emulate_relu(const float *x, float *y, long long n, int blocks, int threads);
+void rfm_emulate_relu_backward(const float *dy, const float *x, float *dx, long long n, int blocks, int threads);
+void rfm_emulate_scale(const float *a, float s, float *out, long long n, int blocks, int threads);
+void rfm_emulate_axpy(float alpha, const float *x, float *y, long long n, int blocks, int threads);
+void rfm_emulate_blend(float *a, float alpha, const float *b, float beta, long long n, int blocks, int threads);
+void rfm_emulate_minimum(const float *a, const float *b, float *out, long long n, int blocks, int threads);
+void rfm_emulate_sum_columns(const float *m, float *out, long long rows, long long cols, long long accumulate,
+                             int blocks, int threads);
+void rfm_emulate_adam(float *p, float *m, float *v, const float *g, float lr, float b1, float b2, float c1,
+                      float c2, float eps, long long n, int blocks, int threads);
 
 #ifdef __cplusplus
 }
