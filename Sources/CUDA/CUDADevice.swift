@@ -155,6 +155,54 @@ public final class CUDADevice: @unchecked Sendable {
                     .float(c1), .float(c2), .float(epsilon), .int(g.count)])
     }
 
+    /// `out ← a + b`, `a − b` or `a ⊙ b`.
+    public func add(_ a: DeviceBuffer, _ b: DeviceBuffer, into out: DeviceBuffer) throws { try binary(DeviceKernels.add, a, b, out) }
+    public func subtract(_ a: DeviceBuffer, _ b: DeviceBuffer, into out: DeviceBuffer) throws { try binary(DeviceKernels.subtract, a, b, out) }
+    public func multiply(_ a: DeviceBuffer, _ b: DeviceBuffer, into out: DeviceBuffer) throws { try binary(DeviceKernels.multiply, a, b, out) }
+
+    private func binary(_ kernel: String, _ a: DeviceBuffer, _ b: DeviceBuffer, _ out: DeviceBuffer) throws {
+        try requireSameCount(a, b, kernel); try requireSameCount(a, out, kernel)
+        try launch(kernel, elements: a.count, [.address(a), .address(b), .address(out), .int(a.count)])
+    }
+
+    /// `y ← tanh(x)`.
+    public func tanh(_ x: DeviceBuffer, into y: DeviceBuffer) throws {
+        try requireSameCount(x, y, "tanh")
+        try launch(DeviceKernels.tanh, elements: x.count, [.address(x), .address(y), .int(x.count)])
+    }
+
+    /// `dx ← dy ⊙ GELU'(x)`, `x` the pre-activation.
+    public func geluBackward(_ dy: DeviceBuffer, input x: DeviceBuffer, into dx: DeviceBuffer) throws {
+        try requireSameCount(dy, x, "geluBackward"); try requireSameCount(dy, dx, "geluBackward")
+        try launch(DeviceKernels.geluBackward, elements: x.count, [.address(dy), .address(x), .address(dx), .int(x.count)])
+    }
+
+    /// `m[r, :] += v[r]` for a `[rows, cols]` matrix.
+    public func addColumnVector(_ v: DeviceBuffer, to m: DeviceBuffer, rows: Int, cols: Int) throws {
+        guard v.count >= rows && m.count >= rows * cols else { throw CUDAError("addColumnVector: buffers too small for \(rows)×\(cols)") }
+        try launch(DeviceKernels.addColumnVector, elements: rows * cols, [.address(v), .address(m), .int(rows), .int(cols)])
+    }
+
+    /// Adds row g of `rows` `[G, d]` to each row of group g of `x` `[n, d]` (n a multiple of G).
+    public func addGroupRows(_ rows: DeviceBuffer, groups: Int, to x: DeviceBuffer, rowsOfX n: Int, cols d: Int) throws {
+        guard groups > 0, n % groups == 0, rows.count >= groups * d, x.count >= n * d else {
+            throw CUDAError("addGroupRows: \(groups) groups of \(d) for \(n) rows do not fit the buffers")
+        }
+        try launch(DeviceKernels.addGroupRows, elements: n * d, [.address(rows), .address(x), .int(groups), .int(n), .int(d)])
+    }
+
+    /// Every row of `out` `[rows, cols]` set to `v`.
+    public func broadcastRow(_ v: DeviceBuffer, into out: DeviceBuffer, rows: Int, cols: Int) throws {
+        guard v.count >= cols && out.count >= rows * cols else { throw CUDAError("broadcastRow: buffers too small for \(rows)×\(cols)") }
+        try launch(DeviceKernels.broadcastRow, elements: rows * cols, [.address(v), .address(out), .int(rows), .int(cols)])
+    }
+
+    /// `out[r·times + k, :] ← src[r, :]`.
+    public func repeatRows(_ src: DeviceBuffer, rows: Int, cols: Int, times: Int, into out: DeviceBuffer) throws {
+        guard src.count >= rows * cols && out.count >= rows * times * cols else { throw CUDAError("repeatRows: buffers too small") }
+        try launch(DeviceKernels.repeatRows, elements: rows * times * cols, [.address(src), .address(out), .int(rows), .int(cols), .int(times)])
+    }
+
     private func requireSameCount(_ a: DeviceBuffer, _ b: DeviceBuffer, _ what: String) throws {
         guard a.count == b.count else { throw CUDAError("\(what): buffers of \(a.count) and \(b.count) floats") }
     }

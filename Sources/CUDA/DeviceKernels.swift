@@ -16,7 +16,19 @@ public enum DeviceKernels {
     public static let minimum = "rfm_minimum"
     public static let sumColumns = "rfm_sum_columns"
     public static let adam = "rfm_adam"
-    public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam]
+    public static let add = "rfm_add"
+    public static let subtract = "rfm_subtract"
+    public static let multiply = "rfm_multiply"
+    public static let tanh = "rfm_tanh"
+    public static let geluBackward = "rfm_gelu_backward"
+    public static let addColumnVector = "rfm_add_column_vector"
+    public static let addGroupRows = "rfm_add_group_rows"
+    public static let broadcastRow = "rfm_broadcast_row"
+    public static let repeatRows = "rfm_repeat_rows"
+    public static let gatherRows = "rfm_gather_rows"
+    public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
+                             add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
+                             repeatRows, gatherRows]
 
     /// The CUDA C source.
     public static func source() throws -> String {

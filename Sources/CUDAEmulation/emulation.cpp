@@ -23,7 +23,7 @@ template <class Body> void launch(int blocks, int threads, Body body) {
 }
 }  // namespace
 
-// CUDA's device functions the kernels use (expf, fminf, fmaxf, sqrtf) are the C library's here.
+// CUDA's device functions the kernels use (expf, tanhf, fminf, fmaxf, sqrtf) are the C library's here.
 #define __global__
 #include "../CUDA/Kernels/rfm_kernels.cu"
 
@@ -67,4 +67,43 @@ extern "C" void rfm_emulate_sum_columns(const float *m, float *out, long long ro
 extern "C" void rfm_emulate_adam(float *p, float *m, float *v, const float *g, float lr, float b1, float b2, float c1,
                                  float c2, float eps, long long n, int blocks, int threads) {
     launch(blocks, threads, [&] { rfm_adam(p, m, v, g, lr, b1, b2, c1, c2, eps, n); });
+}
+
+extern "C" void rfm_emulate_binary(int op, const float *a, const float *b, float *out, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] {
+        if (op == 0) rfm_add(a, b, out, n);
+        else if (op == 1) rfm_subtract(a, b, out, n);
+        else rfm_multiply(a, b, out, n);
+    });
+}
+
+extern "C" void rfm_emulate_tanh(const float *x, float *y, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_tanh(x, y, n); });
+}
+
+extern "C" void rfm_emulate_gelu_backward(const float *dy, const float *x, float *dx, long long n, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_gelu_backward(dy, x, dx, n); });
+}
+
+extern "C" void rfm_emulate_add_column_vector(const float *v, float *m, long long rows, long long cols, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_add_column_vector(v, m, rows, cols); });
+}
+
+extern "C" void rfm_emulate_add_group_rows(const float *rows, float *x, long long groups, long long n, long long d, int blocks,
+                                           int threads) {
+    launch(blocks, threads, [&] { rfm_add_group_rows(rows, x, groups, n, d); });
+}
+
+extern "C" void rfm_emulate_broadcast_row(const float *v, float *out, long long rows, long long cols, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_broadcast_row(v, out, rows, cols); });
+}
+
+extern "C" void rfm_emulate_repeat_rows(const float *src, float *out, long long rows, long long cols, long long times, int blocks,
+                                        int threads) {
+    launch(blocks, threads, [&] { rfm_repeat_rows(src, out, rows, cols, times); });
+}
+
+extern "C" void rfm_emulate_gather_rows(const float *src, const long long *indices, float *out, long long count, long long cols,
+                                        int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_gather_rows(src, indices, out, count, cols); });
 }

@@ -55,7 +55,8 @@ struct DeviceSelfCheck {
     static func tolerance(_ kernel: String) -> Float {
         switch kernel {
         case "gemm": 1e-3
-        case "gelu": 1e-5
+        case "gelu", "gelu backward": 1e-5
+        case "tanh": 1e-6
         default: 0
         }
     }
@@ -85,6 +86,28 @@ struct DeviceSelfCheck {
         }
         errors["sum columns"] = try compare(vector, { Kernels.sumColumns(x, into: $0, accumulate: true) }) {
             try device.sumColumns(dx, rows: rows, cols: cols, into: $0, accumulate: true)
+        }
+        errors["add"] = try compare(zero, { Kernels.add(x, y, into: $0) }) { try device.add(dx, dy, into: $0) }
+        errors["subtract"] = try compare(zero, { Kernels.subtract(x, y, into: $0) }) { try device.subtract(dx, dy, into: $0) }
+        errors["multiply"] = try compare(zero, { Kernels.multiply(x, y, into: $0) }) { try device.multiply(dx, dy, into: $0) }
+        errors["tanh"] = try compare(zero, { Kernels.tanh(x, into: $0) }) { try device.tanh(dx, into: $0) }
+        errors["gelu backward"] = try compare(zero, { Kernels.geluBackward(y, input: x, into: $0) }) {
+            try device.geluBackward(dy, input: dx, into: $0)
+        }
+        let column = random(rows, 1), columnVector = Tensor(count: rows)
+        for i in 0..<rows { columnVector[i] = column[i] }
+        errors["add column vector"] = try compare(x, { Kernels.addColumnVector(columnVector, to: $0) }) {
+            try device.addColumnVector(try upload(column), to: $0, rows: rows, cols: cols)
+        }
+        let shares = random(rows / 4, cols)
+        errors["add group rows"] = try compare(x, { Kernels.addGroupRows(shares, to: $0) }) {
+            try device.addGroupRows(try upload(shares), groups: rows / 4, to: $0, rowsOfX: rows, cols: cols)
+        }
+        errors["broadcast row"] = try compare(zero, { Kernels.broadcastRow(vector, into: $0) }) {
+            try device.broadcastRow(try upload(vector), into: $0, rows: rows, cols: cols)
+        }
+        errors["repeat rows"] = try compare(zero, { Kernels.repeatRows(shares, times: 4, into: $0) }) {
+            try device.repeatRows(try upload(shares), rows: rows / 4, cols: cols, times: 4, into: $0)
         }
         errors["adam"] = try compare(y, {
             Kernels.adamStep(parameter: $0, firstMoment: Tensor(rows: rows, cols: cols), secondMoment: Tensor(rows: rows, cols: cols),

@@ -96,4 +96,54 @@ import Testing
         #expect(gpu.m.toArray() == cpu.m.toArray())
         #expect(gpu.v.toArray() == cpu.v.toArray())
     }
+
+    /// The rollout's and the estimator's layout and arithmetic kernels against the CPU.
+    @Test(arguments: geometries)
+    func layoutAndArithmeticKernelsMatchTheCPU(blocks: Int, threads: Int) {
+        let b = Int32(blocks), t = Int32(threads)
+        let x = random(12, 7, seed: 21), y = random(12, 7, seed: 22), n = Int64(x.count)
+        for (op, cpu) in [(Int32(0), Kernels.add), (1, Kernels.subtract), (2, Kernels.multiply)] as [(Int32, (Tensor, Tensor, Tensor) -> Void)] {
+            let expected = Tensor(rows: 12, cols: 7), got = Tensor(rows: 12, cols: 7)
+            cpu(x, y, expected)
+            rfm_emulate_binary(op, x.data, y.data, got.data, n, b, t)
+            #expect(got.toArray() == expected.toArray(), "binary op \(op)")
+        }
+        // tanh and GELU's derivative: the CPU's tanh is a polynomial within 3e-7.
+        let wide = Tensor(rows: 12, cols: 7)
+        for i in 0..<wide.count { wide[i] = Float(i - 42) * 0.2 }
+        let tanhCPU = Tensor(rows: 12, cols: 7), tanhGPU = Tensor(rows: 12, cols: 7)
+        Kernels.tanh(wide, into: tanhCPU)
+        rfm_emulate_tanh(wide.data, tanhGPU.data, n, b, t)
+        #expect(zip(tanhCPU.toArray(), tanhGPU.toArray()).allSatisfy { abs($0 - $1) <= 5e-7 })
+        let dCPU = Tensor(rows: 12, cols: 7), dGPU = Tensor(rows: 12, cols: 7)
+        Kernels.geluBackward(y, input: wide, into: dCPU)
+        rfm_emulate_gelu_backward(y.data, wide.data, dGPU.data, n, b, t)
+        #expect(zip(dCPU.toArray(), dGPU.toArray()).allSatisfy { abs($0 - $1) <= 2e-6 * max(1, abs($0)) })
+        // Layouts, exactly.
+        let column = random(12, 1, seed: 23), columnVector = Tensor(count: 12)
+        for i in 0..<12 { columnVector[i] = column[i] }
+        let c1 = x.copy(), c2 = x.copy()
+        Kernels.addColumnVector(columnVector, to: c1)
+        rfm_emulate_add_column_vector(column.data, c2.data, 12, 7, b, t)
+        #expect(c1.toArray() == c2.toArray(), "addColumnVector")
+        let shares = random(3, 7, seed: 24), g1 = x.copy(), g2 = x.copy()
+        Kernels.addGroupRows(shares, to: g1)
+        rfm_emulate_add_group_rows(shares.data, g2.data, 3, 12, 7, b, t)
+        #expect(g1.toArray() == g2.toArray(), "addGroupRows")
+        let row = Tensor(count: 7)
+        for j in 0..<7 { row[j] = shares[0, j] }
+        let r1 = Tensor(rows: 5, cols: 7), r2 = Tensor(rows: 5, cols: 7)
+        Kernels.broadcastRow(row, into: r1)
+        rfm_emulate_broadcast_row(row.data, r2.data, 5, 7, b, t)
+        #expect(r1.toArray() == r2.toArray(), "broadcastRow")
+        let rep1 = Tensor(rows: 12, cols: 7), rep2 = Tensor(rows: 12, cols: 7)
+        Kernels.repeatRows(shares, times: 4, into: rep1)
+        rfm_emulate_repeat_rows(shares.data, rep2.data, 3, 7, 4, b, t)
+        #expect(rep1.toArray() == rep2.toArray(), "repeatRows")
+        let picks = [11, 0, 5, 5, 2]
+        let gathered1 = Tensor(rows: 5, cols: 7), gathered2 = Tensor(rows: 5, cols: 7)
+        picks.withUnsafeBufferPointer { Kernels.gatherRows(x, $0, into: gathered1) }
+        picks.map { Int64($0) }.withUnsafeBufferPointer { rfm_emulate_gather_rows(x.data, $0.baseAddress, gathered2.data, 5, 7, b, t) }
+        #expect(gathered1.toArray() == gathered2.toArray(), "gatherRows")
+    }
 }

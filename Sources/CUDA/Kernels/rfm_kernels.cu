@@ -87,3 +87,67 @@ extern "C" __global__ void rfm_adam(float* p, float* m, float* v, const float* g
         p[i] -= lr * ((mi / c1) / (sqrtf(vi / c2) + eps));
     }
 }
+
+// out = a + b, a - b, a * b: Kernels.add, subtract, multiply. out may alias either input.
+extern "C" __global__ void rfm_add(const float* a, const float* b, float* out, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = a[i] + b[i]; }
+}
+extern "C" __global__ void rfm_subtract(const float* a, const float* b, float* out, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = a[i] - b[i]; }
+}
+extern "C" __global__ void rfm_multiply(const float* a, const float* b, float* out, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = a[i] * b[i]; }
+}
+
+// y = tanh(x): Kernels.tanh (the CPU's is a polynomial within 3e-7 of the true value). y may alias x.
+extern "C" __global__ void rfm_tanh(const float* x, float* y, long long n) {
+    RFM_FOR_EACH(i, n) { y[i] = tanhf(x[i]); }
+}
+
+// dx = dy * GELU'(x), x the pre-activation: Kernels.geluBackward.
+// GELU'(x) = (1 + tanh u)/2 + x (1 - tanh^2 u) sqrt(2/pi) (1 + 3 * 0.044715 x^2) / 2.
+extern "C" __global__ void rfm_gelu_backward(const float* dy, const float* x, float* dx, long long n) {
+    RFM_FOR_EACH(i, n) {
+        float v = x[i], v2 = v * v;
+        float th = tanhf(0.7978845608028654f * (v + 0.044715f * v2 * v));
+        float outer = 0.5f * (1.0f + th);
+        float inner = (0.5f * 0.7978845608028654f) * v * (1.0f - th * th) * (1.0f + (3.0f * 0.044715f) * v2);
+        dx[i] = dy[i] * (outer + inner);
+    }
+}
+
+// m[r, c] += v[r]: Kernels.addColumnVector.
+extern "C" __global__ void rfm_add_column_vector(const float* v, float* m, long long rows, long long cols) {
+    RFM_FOR_EACH(i, rows * cols) { m[i] += v[i / cols]; }
+}
+
+// x[n, c] += rows[n / (N / G), c] for x [N, d] in G equal groups of consecutive rows (a state's
+// share of a first layer added to each of its particles): Kernels.addGroupRows.
+extern "C" __global__ void rfm_add_group_rows(const float* rows, float* x, long long groups, long long n, long long d) {
+    long long perGroup = n / groups;
+    RFM_FOR_EACH(i, n * d) {
+        long long r = i / d, c = i % d;
+        x[i] += rows[(r / perGroup) * d + c];
+    }
+}
+
+// out[i, :] = v for every row of out [rows, cols]: Kernels.broadcastRow.
+extern "C" __global__ void rfm_broadcast_row(const float* v, float* out, long long rows, long long cols) {
+    RFM_FOR_EACH(i, rows * cols) { out[i] = v[i % cols]; }
+}
+
+// out[r * times + k, :] = src[r, :]: Kernels.repeatRows.
+extern "C" __global__ void rfm_repeat_rows(const float* src, float* out, long long rows, long long cols, long long times) {
+    RFM_FOR_EACH(i, rows * times * cols) {
+        long long r = i / cols, c = i % cols;
+        out[i] = src[(r / times) * cols + c];
+    }
+}
+
+// out[i, :] = src[indices[i], :]: Kernels.gatherRows (indices checked on the host side).
+extern "C" __global__ void rfm_gather_rows(const float* src, const long long* indices, float* out, long long count, long long cols) {
+    RFM_FOR_EACH(i, count * cols) {
+        long long r = i / cols, c = i % cols;
+        out[i] = src[indices[r] * cols + c];
+    }
+}

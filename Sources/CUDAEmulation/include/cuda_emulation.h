@@ -18,6 +18,16 @@ void rfm_emulate_sum_columns(const float *m, float *out, long long rows, long lo
                              int blocks, int threads);
 void rfm_emulate_adam(float *p, float *m, float *v, const float *g, float lr, float b1, float b2, float c1,
                       float c2, float eps, long long n, int blocks, int threads);
+// op: 0 add, 1 subtract, 2 multiply.
+void rfm_emulate_binary(int op, const float *a, const float *b, float *out, long long n, int blocks, int threads);
+void rfm_emulate_tanh(const float *x, float *y, long long n, int blocks, int threads);
+void rfm_emulate_gelu_backward(const float *dy, const float *x, float *dx, long long n, int blocks, int threads);
+void rfm_emulate_add_column_vector(const float *v, float *m, long long rows, long long cols, int blocks, int threads);
+void rfm_emulate_add_group_rows(const float *rows, float *x, long long groups, long long n, long long d, int blocks, int threads);
+void rfm_emulate_broadcast_row(const float *v, float *out, long long rows, long long cols, int blocks, int threads);
+void rfm_emulate_repeat_rows(const float *src, float *out, long long rows, long long cols, long long times, int blocks, int threads);
+void rfm_emulate_gather_rows(const float *src, const long long *indices, float *out, long long count, long long cols, int blocks,
+                             int threads);
 
 #ifdef __cplusplus
 }
