@@ -26,9 +26,21 @@ public enum DeviceKernels {
     public static let broadcastRow = "rfm_broadcast_row"
     public static let repeatRows = "rfm_repeat_rows"
     public static let gatherRows = "rfm_gather_rows"
+    public static let sumRows = "rfm_sum_rows"
+    public static let maxRows = "rfm_max_rows"
+    public static let argmaxRows = "rfm_argmax_rows"
+    public static let logSumExpRows = "rfm_log_sum_exp_rows"
+    public static let softmaxRows = "rfm_softmax_rows"
+    public static let meanStdRows = "rfm_mean_std_rows"
+    public static let groupAffine = "rfm_group_affine"
+    public static let groupWeightedSum = "rfm_group_weighted_sum"
+    public static let subtractGroupRows = "rfm_subtract_group_rows"
+    public static let broadcastColumn = "rfm_broadcast_column"
+    public static let sumOfSquaresPartial = "rfm_sum_of_squares_partial"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
-                             repeatRows, gatherRows]
+                             repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
+                             groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial]
 
     /// The CUDA C source.
     public static func source() throws -> String {

@@ -23,7 +23,8 @@ template <class Body> void launch(int blocks, int threads, Body body) {
 }
 }  // namespace
 
-// CUDA's device functions the kernels use (expf, tanhf, fminf, fmaxf, sqrtf) are the C library's here.
+// CUDA's device functions the kernels use (expf, logf, tanhf, fminf, fmaxf, sqrtf, isinf, isnan,
+// INFINITY) are the C library's here.
 #define __global__
 #include "../CUDA/Kernels/rfm_kernels.cu"
 
@@ -106,4 +107,50 @@ extern "C" void rfm_emulate_repeat_rows(const float *src, float *out, long long 
 extern "C" void rfm_emulate_gather_rows(const float *src, const long long *indices, float *out, long long count, long long cols,
                                         int blocks, int threads) {
     launch(blocks, threads, [&] { rfm_gather_rows(src, indices, out, count, cols); });
+}
+
+extern "C" void rfm_emulate_row_reduction(int op, const float *m, float *v, long long rows, long long cols, int blocks, int threads) {
+    launch(blocks, threads, [&] {
+        if (op == 0) rfm_sum_rows(m, v, rows, cols);
+        else if (op == 1) rfm_max_rows(m, v, rows, cols);
+        else if (op == 2) rfm_log_sum_exp_rows(m, v, rows, cols);
+        else rfm_softmax_rows(m, v, rows, cols);
+    });
+}
+
+extern "C" void rfm_emulate_argmax_rows(const float *m, long long *indices, long long rows, long long cols, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_argmax_rows(m, indices, rows, cols); });
+}
+
+extern "C" void rfm_emulate_mean_std_rows(const float *m, float *mean, float *stdev, long long rows, long long cols, int blocks,
+                                          int threads) {
+    launch(blocks, threads, [&] { rfm_mean_std_rows(m, mean, stdev, rows, cols); });
+}
+
+extern "C" void rfm_emulate_group_affine(const float *x, const float *alpha, const float *r, const float *beta, float *out,
+                                         long long groups, long long n, long long d, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_group_affine(x, alpha, r, beta, out, groups, n, d); });
+}
+
+extern "C" void rfm_emulate_group_weighted_sum(const float *w, const float *x, float *out, long long groups, long long k, long long d,
+                                               int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_group_weighted_sum(w, x, out, groups, k, d); });
+}
+
+extern "C" void rfm_emulate_subtract_group_rows(const float *x, const float *rows, float *out, long long groups, long long n,
+                                                long long d, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_subtract_group_rows(x, rows, out, groups, n, d); });
+}
+
+extern "C" void rfm_emulate_broadcast_column(const float *v, float *out, long long rows, long long cols, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_broadcast_column(v, out, rows, cols); });
+}
+
+extern "C" double rfm_emulate_sum_of_squares(const float *x, long long n, int blocks, int threads) {
+    double *partial = new double[(size_t)blocks * threads];
+    launch(blocks, threads, [&] { rfm_sum_of_squares_partial(x, partial, n); });
+    double s = 0;
+    for (long long t = 0; t < (long long)blocks * threads; t++) s += partial[t];
+    delete[] partial;
+    return s;
 }

@@ -146,4 +146,61 @@ import Testing
         picks.map { Int64($0) }.withUnsafeBufferPointer { rfm_emulate_gather_rows(x.data, $0.baseAddress, gathered2.data, 5, 7, b, t) }
         #expect(gathered1.toArray() == gathered2.toArray(), "gatherRows")
     }
+
+    /// The estimator's row and group reductions against the CPU: exactly where both sum in the
+    /// same order, to rounding where the CPU's exponential is its polynomial.
+    @Test(arguments: geometries)
+    func reductionsMatchTheCPU(blocks: Int, threads: Int) {
+        let b = Int32(blocks), t = Int32(threads)
+        let m = random(6, 20, seed: 31)
+        Kernels.scale(m, by: 5, into: m)
+        func vector(_ n: Int) -> Tensor { Tensor(count: n) }
+        let sum1 = vector(6), sum2 = vector(6)
+        Kernels.sumRows(m, into: sum1)
+        rfm_emulate_row_reduction(0, m.data, sum2.data, 6, 20, b, t)
+        #expect(sum1.toArray() == sum2.toArray(), "sumRows")
+        let max1 = vector(6), max2 = vector(6)
+        Kernels.maxRows(m, into: max1)
+        rfm_emulate_row_reduction(1, m.data, max2.data, 6, 20, b, t)
+        #expect(max1.toArray() == max2.toArray(), "maxRows")
+        let lse1 = vector(6), lse2 = vector(6)
+        Kernels.logSumExpRows(m, into: lse1)
+        rfm_emulate_row_reduction(2, m.data, lse2.data, 6, 20, b, t)
+        #expect(zip(lse1.toArray(), lse2.toArray()).allSatisfy { abs($0 - $1) <= 2e-6 * max(1, abs($0)) }, "logSumExpRows")
+        let soft1 = Tensor(rows: 6, cols: 20), soft2 = Tensor(rows: 6, cols: 20)
+        Kernels.softmaxRows(m, into: soft1)
+        rfm_emulate_row_reduction(3, m.data, soft2.data, 6, 20, b, t)
+        #expect(zip(soft1.toArray(), soft2.toArray()).allSatisfy { abs($0 - $1) <= 1e-6 }, "softmaxRows")
+        var picks = [Int](repeating: -1, count: 6), gpuPicks = [Int64](repeating: -1, count: 6)
+        picks.withUnsafeMutableBufferPointer { Kernels.argmaxRows(m, into: $0) }
+        gpuPicks.withUnsafeMutableBufferPointer { rfm_emulate_argmax_rows(m.data, $0.baseAddress, 6, 20, b, t) }
+        #expect(picks == gpuPicks.map { Int($0) }, "argmaxRows")
+        let mean1 = vector(6), std1 = vector(6), mean2 = vector(6), std2 = vector(6)
+        Kernels.meanAndStdRows(m, mean: mean1, std: std1)
+        rfm_emulate_mean_std_rows(m.data, mean2.data, std2.data, 6, 20, b, t)
+        #expect(mean1.toArray() == mean2.toArray() && std1.toArray() == std2.toArray(), "meanAndStdRows")
+        // Groups: 3 groups of 4 rows of width 5.
+        let x = random(12, 5, seed: 32), rows = random(3, 5, seed: 33), w = random(3, 4, seed: 34)
+        let alpha = random(1, 3, seed: 35), beta = random(1, 3, seed: 36)
+        let alphaV = vector(3), betaV = vector(3)
+        for i in 0..<3 { alphaV[i] = alpha[i]; betaV[i] = beta[i] }
+        let aff1 = Tensor(rows: 12, cols: 5), aff2 = Tensor(rows: 12, cols: 5)
+        Kernels.groupAffine(x, scale: alphaV, shift: rows, shiftScale: betaV, into: aff1)
+        rfm_emulate_group_affine(x.data, alpha.data, rows.data, beta.data, aff2.data, 3, 12, 5, b, t)
+        #expect(aff1.toArray() == aff2.toArray(), "groupAffine")
+        let ws1 = Tensor(rows: 3, cols: 5), ws2 = Tensor(rows: 3, cols: 5)
+        Kernels.groupWeightedSum(w, x, into: ws1)
+        rfm_emulate_group_weighted_sum(w.data, x.data, ws2.data, 3, 4, 5, b, t)
+        #expect(ws1.toArray() == ws2.toArray(), "groupWeightedSum")
+        let sub1 = Tensor(rows: 12, cols: 5), sub2 = Tensor(rows: 12, cols: 5)
+        Kernels.subtractGroupRows(x, rows, into: sub1)
+        rfm_emulate_subtract_group_rows(x.data, rows.data, sub2.data, 3, 12, 5, b, t)
+        #expect(sub1.toArray() == sub2.toArray(), "subtractGroupRows")
+        let bc1 = Tensor(rows: 3, cols: 5), bc2 = Tensor(rows: 3, cols: 5)
+        Kernels.broadcastColumn(alphaV, into: bc1)
+        rfm_emulate_broadcast_column(alpha.data, bc2.data, 3, 5, b, t)
+        #expect(bc1.toArray() == bc2.toArray(), "broadcastColumn")
+        let squares = rfm_emulate_sum_of_squares(x.data, Int64(x.count), b, t)
+        #expect(abs(squares - Kernels.sumOfSquares(x)) <= 1e-12 * Kernels.sumOfSquares(x), "sumOfSquares")
+    }
 }

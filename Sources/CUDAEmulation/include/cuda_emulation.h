@@ -28,6 +28,18 @@ void rfm_emulate_broadcast_row(const float *v, float *out, long long rows, long 
 void rfm_emulate_repeat_rows(const float *src, float *out, long long rows, long long cols, long long times, int blocks, int threads);
 void rfm_emulate_gather_rows(const float *src, const long long *indices, float *out, long long count, long long cols, int blocks,
                              int threads);
+// op: 0 sum, 1 max, 2 log-sum-exp (v has rows elements); 3 softmax (v is rows × cols).
+void rfm_emulate_row_reduction(int op, const float *m, float *v, long long rows, long long cols, int blocks, int threads);
+void rfm_emulate_argmax_rows(const float *m, long long *indices, long long rows, long long cols, int blocks, int threads);
+void rfm_emulate_mean_std_rows(const float *m, float *mean, float *stdev, long long rows, long long cols, int blocks, int threads);
+void rfm_emulate_group_affine(const float *x, const float *alpha, const float *r, const float *beta, float *out, long long groups,
+                              long long n, long long d, int blocks, int threads);
+void rfm_emulate_group_weighted_sum(const float *w, const float *x, float *out, long long groups, long long k, long long d,
+                                    int blocks, int threads);
+void rfm_emulate_subtract_group_rows(const float *x, const float *rows, float *out, long long groups, long long n, long long d,
+                                     int blocks, int threads);
+void rfm_emulate_broadcast_column(const float *v, float *out, long long rows, long long cols, int blocks, int threads);
+double rfm_emulate_sum_of_squares(const float *x, long long n, int blocks, int threads);
 
 #ifdef __cplusplus
 }
