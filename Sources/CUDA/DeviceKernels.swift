@@ -37,10 +37,13 @@ public enum DeviceKernels {
     public static let subtractGroupRows = "rfm_subtract_group_rows"
     public static let broadcastColumn = "rfm_broadcast_column"
     public static let sumOfSquaresPartial = "rfm_sum_of_squares_partial"
+    public static let fillUniform = "rfm_fill_uniform"
+    public static let fillNormal = "rfm_fill_normal"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
-                             groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial]
+                             groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial,
+                             fillUniform, fillNormal]
 
     /// The CUDA C source.
     public static func source() throws -> String {

@@ -23,7 +23,9 @@ template <class Body> void launch(int blocks, int threads, Body body) {
 }
 }  // namespace
 
-// CUDA's device functions the kernels use (expf, logf, tanhf, fminf, fmaxf, sqrtf, isinf, isnan,
+// __device__ marks GPU helper functions; on the CPU they are ordinary inline functions.
+#define __device__
+// CUDA's device functions the kernels use (expf, logf, tanhf, sinf, cosf, fminf, fmaxf, sqrtf, isinf, isnan,
 // INFINITY) are the C library's here.
 #define __global__
 #include "../CUDA/Kernels/rfm_kernels.cu"
@@ -153,4 +155,12 @@ extern "C" double rfm_emulate_sum_of_squares(const float *x, long long n, int bl
     for (long long t = 0; t < (long long)blocks * threads; t++) s += partial[t];
     delete[] partial;
     return s;
+}
+
+extern "C" void rfm_emulate_fill(int normal, float *out, long long n, float a, float b, unsigned long long seed,
+                                 unsigned long long stream, unsigned long long position, int blocks, int threads) {
+    launch(blocks, threads, [&] {
+        if (normal) rfm_fill_normal(out, n, a, b, seed, stream, position);
+        else rfm_fill_uniform(out, n, a, b, seed, stream, position);
+    });
 }

@@ -203,4 +203,28 @@ import Testing
         let squares = rfm_emulate_sum_of_squares(x.data, Int64(x.count), b, t)
         #expect(abs(squares - Kernels.sumOfSquares(x)) <= 1e-12 * Kernels.sumOfSquares(x), "sumOfSquares")
     }
+
+    /// Philox fills from a stream's current position: the same uniforms bit for bit, normals to
+    /// a few ulp (the C library's log, cos and sin), and the stream left where the CPU leaves it.
+    @Test(arguments: geometries)
+    func randomFillsDrawTheCPUsNumbers(blocks: Int, threads: Int) {
+        var cpu = RandomStream(seed: 0xDEAD_BEEF_1234, stream: 77).split(3)
+        _ = cpu.normal()  // start mid-stream
+        let start = cpu
+        for count in [1, 5, 42] {
+            let u1 = Tensor(count: count), u2 = Tensor(count: count)
+            let before = cpu
+            cpu.fillUniform(u1, low: -2, high: 3)
+            rfm_emulate_fill(0, u2.data, Int64(count), -2, 5, before.seed, before.stream, before.position, Int32(blocks), Int32(threads))
+            #expect(u1.toArray() == u2.toArray(), "uniform fill of \(count)")
+            #expect(cpu.position == before.position + UInt64((count + 3) / 4))
+            let n1 = Tensor(count: count), n2 = Tensor(count: count)
+            let beforeNormal = cpu
+            cpu.fillNormal(n1, mean: 0.5, std: 2)
+            rfm_emulate_fill(1, n2.data, Int64(count), 0.5, 2, beforeNormal.seed, beforeNormal.stream, beforeNormal.position,
+                             Int32(blocks), Int32(threads))
+            #expect(zip(n1.toArray(), n2.toArray()).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) }, "normal fill of \(count)")
+        }
+        #expect(start != cpu)
+    }
 }

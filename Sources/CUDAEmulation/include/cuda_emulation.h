@@ -40,6 +40,9 @@ void rfm_emulate_subtract_group_rows(const float *x, const float *rows, float *o
                                      int blocks, int threads);
 void rfm_emulate_broadcast_column(const float *v, float *out, long long rows, long long cols, int blocks, int threads);
 double rfm_emulate_sum_of_squares(const float *x, long long n, int blocks, int threads);
+// normal 0: uniforms low = a, width = b; normal 1: normals mean = a, std = b.
+void rfm_emulate_fill(int normal, float *out, long long n, float a, float b, unsigned long long seed, unsigned long long stream,
+                      unsigned long long position, int blocks, int threads);
 
 #ifdef __cplusplus
 }
