@@ -39,11 +39,13 @@ public enum DeviceKernels {
     public static let sumOfSquaresPartial = "rfm_sum_of_squares_partial"
     public static let fillUniform = "rfm_fill_uniform"
     public static let fillNormal = "rfm_fill_normal"
+    public static let categorical = "rfm_categorical"
+    public static let sinusoidalEmbedding = "rfm_sinusoidal_embedding"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
                              groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial,
-                             fillUniform, fillNormal]
+                             fillUniform, fillNormal, categorical, sinusoidalEmbedding]
 
     /// The CUDA C source.
     public static func source() throws -> String {

@@ -164,3 +164,13 @@ extern "C" void rfm_emulate_fill(int normal, float *out, long long n, float a, f
         else rfm_fill_uniform(out, n, a, b, seed, stream, position);
     });
 }
+
+extern "C" void rfm_emulate_categorical(const float *logits, long long *indices, long long rows, long long cols, unsigned long long seed,
+                                        unsigned long long stream, unsigned long long position, int blocks, int threads) {
+    launch(blocks, threads, [&] { rfm_categorical(logits, indices, rows, cols, seed, stream, position); });
+}
+
+extern "C" void rfm_emulate_sinusoidal_embedding(const float *x, const float *f, float *out, long long n, long long half, int blocks,
+                                                 int threads) {
+    launch(blocks, threads, [&] { rfm_sinusoidal_embedding(x, f, out, n, half); });
+}

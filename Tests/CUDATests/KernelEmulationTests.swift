@@ -1,6 +1,7 @@
 import CUDA
 import CUDAEmulation
 import Foundation
+import NeuralNet
 import TensorCore
 import Testing
 
@@ -226,5 +227,29 @@ import Testing
             #expect(zip(n1.toArray(), n2.toArray()).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) }, "normal fill of \(count)")
         }
         #expect(start != cpu)
+    }
+
+    /// Boltzmann picks (one uniform per row, in row order) and the sinusoidal embedding.
+    @Test(arguments: geometries)
+    func categoricalPicksAndEmbeddingsMatchTheCPU(blocks: Int, threads: Int) {
+        let logits = random(40, 9, seed: 41)
+        Kernels.scale(logits, by: 3, into: logits)
+        var cpu = RandomStream(seed: 5, stream: 6)
+        _ = cpu.uniform()
+        let before = cpu
+        var picks = [Int](repeating: -1, count: 40), gpuPicks = [Int64](repeating: -1, count: 40)
+        picks.withUnsafeMutableBufferPointer { cpu.categorical(logits: logits, into: $0) }
+        gpuPicks.withUnsafeMutableBufferPointer {
+            rfm_emulate_categorical(logits.data, $0.baseAddress, 40, 9, before.seed, before.stream, before.position, Int32(blocks), Int32(threads))
+        }
+        #expect(picks == gpuPicks.map { Int($0) })
+        #expect(cpu.position == before.position + 40)
+        let embedding = SinusoidalEmbedding(size: 16)
+        let x = Tensor(shape: [5], values: [0, 0.01, 0.5, 0.99, 7])
+        let expected = Tensor(rows: 5, cols: 16), got = Tensor(rows: 5, cols: 16)
+        embedding.forward(x, into: expected)
+        let f = Tensor(shape: [8], values: embedding.frequencies)
+        rfm_emulate_sinusoidal_embedding(x.data, f.data, got.data, 5, 8, Int32(blocks), Int32(threads))
+        #expect(zip(expected.toArray(), got.toArray()).allSatisfy { abs($0 - $1) <= 1e-6 })
     }
 }

@@ -319,3 +319,36 @@ extern "C" __global__ void rfm_fill_normal(float* out, long long n, float mean, 
         for (int k = 0; k < 4 && 4 * b + k < n; k++) out[4 * b + k] = mean + stdev * z[k];
     }
 }
+
+// One index per row of logits [rows, cols] with probability softmax(row), by inverse CDF on the
+// max-shifted row with one uniform per row: row i takes block position + i of the stream
+// (RandomStream.categorical, which draws the rows' uniforms in order).
+extern "C" __global__ void rfm_categorical(const float* logits, long long* indices, long long rows, long long cols,
+                                           unsigned long long seed, unsigned long long stream, unsigned long long position) {
+    RFM_FOR_EACH(i, rows) {
+        const float* row = logits + i * cols;
+        float top = -INFINITY;
+        for (long long j = 0; j < cols; j++) if (row[j] > top) top = row[j];
+        float total = 0.0f;
+        for (long long j = 0; j < cols; j++) total += expf(row[j] - top);
+        unsigned int w[4];
+        rfm_philox(position + (unsigned long long)i, stream, seed, w);
+        float target = rfm_unit_float(w[0]) * total, acc = 0.0f;
+        long long pick = cols - 1;
+        for (long long j = 0; j < cols; j++) {
+            acc += expf(row[j] - top);
+            if (target < acc) { pick = j; break; }
+        }
+        indices[i] = pick;
+    }
+}
+
+// out[r, :] = [sin(x[r] f_0), ..., sin(x[r] f_{h-1}), cos(x[r] f_0), ..., cos(x[r] f_{h-1})]:
+// SinusoidalEmbedding.forward, with its frequencies f (h = half) computed once on the host.
+extern "C" __global__ void rfm_sinusoidal_embedding(const float* x, const float* f, float* out, long long n, long long half) {
+    RFM_FOR_EACH(i, n * 2 * half) {
+        long long r = i / (2 * half), c = i % (2 * half);
+        float a = x[r] * f[c % half];
+        out[i] = c < half ? sinf(a) : cosf(a);
+    }
+}

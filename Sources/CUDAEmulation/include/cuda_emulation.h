@@ -43,6 +43,9 @@ double rfm_emulate_sum_of_squares(const float *x, long long n, int blocks, int t
 // normal 0: uniforms low = a, width = b; normal 1: normals mean = a, std = b.
 void rfm_emulate_fill(int normal, float *out, long long n, float a, float b, unsigned long long seed, unsigned long long stream,
                       unsigned long long position, int blocks, int threads);
+void rfm_emulate_categorical(const float *logits, long long *indices, long long rows, long long cols, unsigned long long seed,
+                             unsigned long long stream, unsigned long long position, int blocks, int threads);
+void rfm_emulate_sinusoidal_embedding(const float *x, const float *f, float *out, long long n, long long half, int blocks, int threads);
 
 #ifdef __cplusplus
 }
