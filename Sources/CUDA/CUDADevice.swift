@@ -203,14 +203,16 @@ public final class CUDADevice: @unchecked Sendable {
         try launch(DeviceKernels.repeatRows, elements: rows * times * cols, [.address(src), .address(out), .int(rows), .int(cols), .int(times)])
     }
 
-    private func requireSameCount(_ a: DeviceBuffer, _ b: DeviceBuffer, _ what: String) throws {
+    func requireSameCount(_ a: DeviceBuffer, _ b: DeviceBuffer, _ what: String) throws {
         guard a.count == b.count else { throw CUDAError("\(what): buffers of \(a.count) and \(b.count) floats") }
     }
 
-    /// A kernel parameter: a buffer's address, a 64-bit integer (`long long`) or a float.
+    /// A kernel parameter: a buffer's address, a 64-bit integer (`long long`), an unsigned 64-bit
+    /// word (`unsigned long long`) or a float.
     enum Argument {
         case address(DeviceBuffer)
         case int(Int)
+        case word(UInt64)
         case float(Float)
 
         /// The value's bytes in an 8-byte slot (a float in the low four, as the kernel reads it).
@@ -218,18 +220,19 @@ public final class CUDADevice: @unchecked Sendable {
             switch self {
             case .address(let b): b.address
             case .int(let i): UInt64(bitPattern: Int64(i))
+            case .word(let w): w
             case .float(let f): UInt64(f.bitPattern)
             }
         }
     }
 
     /// Launches `kernel` with a grid-stride loop over `elements` (256 threads per block, at most
-    /// 65,535 blocks). Each parameter sits in its own 8-byte slot, and the driver reads from it as
+    /// 65,535 blocks, or `blocks` when given). Each parameter sits in its own 8-byte slot, and the driver reads from it as
     /// many bytes as the kernel's signature says.
-    private func launch(_ kernel: String, elements: Int, _ arguments: [Argument]) throws {
+    func launch(_ kernel: String, elements: Int, blocks fixedBlocks: Int? = nil, _ arguments: [Argument]) throws {
         guard elements > 0 else { return }
         guard let function = functions[kernel] else { throw CUDAError("kernel \(kernel) was not compiled") }
-        let threads = 256, blocks = min((elements + threads - 1) / threads, 65_535)
+        let threads = 256, blocks = fixedBlocks ?? min((elements + threads - 1) / threads, 65_535)
         var slots = arguments.map(\.slot)
         try slots.withUnsafeMutableBufferPointer { v in
             var parameters: [UnsafeMutableRawPointer?] = (0..<v.count).map { UnsafeMutableRawPointer(v.baseAddress! + $0) }

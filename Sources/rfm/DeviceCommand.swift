@@ -1,6 +1,7 @@
 import ArgumentParser
 import CUDA
 import Foundation
+import NeuralNet
 import TensorCore
 
 /// `rfm device`: finds the GPU and the CUDA libraries, compiles the kernels, and checks a product
@@ -44,8 +45,10 @@ struct Device: ParsableCommand {
 }
 
 /// Every GPU kernel against its CPU kernel on the same random inputs: the largest absolute
-/// difference per kernel. Products in FP32 agree to rounding (different summation order); GELU to a
-/// few ulp (different exponentials); the other kernels exactly.
+/// difference per kernel (for arg-max and categorical draws, the number of rows that differ; for
+/// the sum of squares, the relative difference). Products in FP32 agree to rounding (another
+/// summation order), the functions built on exp, tanh, log, sin and cos to a few ulp (other
+/// implementations), everything else exactly.
 struct DeviceSelfCheck {
     let device: CUDADevice
     private var rng = RandomStream(seed: 7)
@@ -55,8 +58,10 @@ struct DeviceSelfCheck {
     static func tolerance(_ kernel: String) -> Float {
         switch kernel {
         case "gemm": 1e-3
-        case "gelu", "gelu backward": 1e-5
+        case "gelu", "gelu backward", "log-sum-exp rows", "softmax rows", "sinusoidal embedding": 1e-5
+        case "fill normal": 5e-5     // values up to about 10, a few ulp of log, cos and sin each
         case "tanh": 1e-6
+        case "sum of squares": 1e-9   // relative; partial sums in another order
         default: 0
         }
     }
@@ -109,6 +114,70 @@ struct DeviceSelfCheck {
         errors["repeat rows"] = try compare(zero, { Kernels.repeatRows(shares, times: 4, into: $0) }) {
             try device.repeatRows(try upload(shares), rows: rows / 4, cols: cols, times: 4, into: $0)
         }
+        // The estimator's reductions and group kernels: 32 groups of 4 rows.
+        let rowVector = Tensor(count: rows)
+        errors["sum rows"] = try compare(rowVector, { Kernels.sumRows(x, into: $0) }) { try device.sumRows(dx, rows: rows, cols: cols, into: $0) }
+        errors["max rows"] = try compare(rowVector, { Kernels.maxRows(x, into: $0) }) { try device.maxRows(dx, rows: rows, cols: cols, into: $0) }
+        errors["log-sum-exp rows"] = try compare(rowVector, { Kernels.logSumExpRows(x, into: $0) }) {
+            try device.logSumExpRows(dx, rows: rows, cols: cols, into: $0)
+        }
+        errors["softmax rows"] = try compare(zero, { Kernels.softmaxRows(x, into: $0) }) { try device.softmaxRows(dx, rows: rows, cols: cols, into: $0) }
+        let meanCPU = Tensor(count: rows), stdCPU = Tensor(count: rows)
+        Kernels.meanAndStdRows(x, mean: meanCPU, std: stdCPU)
+        let meanGPU = try upload(Tensor(count: rows)), stdGPU = try upload(Tensor(count: rows))
+        try device.meanAndStdRows(dx, rows: rows, cols: cols, mean: meanGPU, std: stdGPU)
+        errors["mean and std rows"] = max(try difference(meanGPU, meanCPU), try difference(stdGPU, stdCPU))
+        var picks = [Int](repeating: 0, count: rows)
+        picks.withUnsafeMutableBufferPointer { Kernels.argmaxRows(x, into: $0) }
+        errors["argmax rows"] = Float(zip(picks, try device.argmaxRows(dx, rows: rows, cols: cols)).filter { $0 != $1 }.count)
+        let groups = rows / 4
+        let alpha = random(1, groups), beta = random(1, groups), centres = random(groups, cols), weights = random(groups, 4)
+        let alphaV = Tensor(count: groups), betaV = Tensor(count: groups)
+        for i in 0..<groups { alphaV[i] = alpha[i]; betaV[i] = beta[i] }
+        let dAlpha = try upload(alpha), dBeta = try upload(beta), dCentres = try upload(centres), dWeights = try upload(weights)
+        errors["group affine"] = try compare(zero, { Kernels.groupAffine(x, scale: alphaV, shift: centres, shiftScale: betaV, into: $0) }) {
+            try device.groupAffine(dx, scale: dAlpha, shift: dCentres, shiftScale: dBeta, into: $0, groups: groups, rows: rows, cols: cols)
+        }
+        errors["group weighted sum"] = try compare(Tensor(rows: groups, cols: cols), { Kernels.groupWeightedSum(weights, x, into: $0) }) {
+            try device.groupWeightedSum(dWeights, dx, into: $0, groups: groups, perGroup: 4, cols: cols)
+        }
+        errors["subtract group rows"] = try compare(zero, { Kernels.subtractGroupRows(x, centres, into: $0) }) {
+            try device.subtractGroupRows(dx, dCentres, into: $0, groups: groups, rowsOfX: rows, cols: cols)
+        }
+        errors["broadcast column"] = try compare(Tensor(rows: groups, cols: cols), { Kernels.broadcastColumn(alphaV, into: $0) }) {
+            try device.broadcastColumn(dAlpha, into: $0, rows: groups, cols: cols)
+        }
+        let order = (0..<rows).map { (7 * $0 + 3) % rows }
+        errors["gather rows"] = try compare(zero, { t in order.withUnsafeBufferPointer { Kernels.gatherRows(x, $0, into: t) } }) {
+            try device.gatherRows(dx, rows: rows, cols: cols, indices: order, into: $0)
+        }
+        let squares = Kernels.sumOfSquares(x)
+        errors["sum of squares"] = Float(abs(try device.sumOfSquares(dx) - squares) / squares)
+        // Random numbers: the CPU's stream, drawn on the GPU from the same position.
+        var stream = RandomStream(seed: 0xC0FFEE, stream: 9)
+        _ = stream.normal()
+        let start = stream
+        errors["fill uniform"] = try compare(zero, { stream.fillUniform($0, low: -1, high: 2) }) {
+            try device.fillUniform($0, count: rows * cols, low: -1, high: 2, seed: start.seed, stream: start.stream, position: start.position)
+        }
+        let afterUniform = stream
+        errors["fill normal"] = try compare(zero, { stream.fillNormal($0, mean: 0.5, std: 2) }) {
+            try device.fillNormal($0, count: rows * cols, mean: 0.5, std: 2, seed: afterUniform.seed, stream: afterUniform.stream,
+                                  position: afterUniform.position)
+        }
+        let beforeDraws = stream
+        var draws = [Int](repeating: 0, count: rows)
+        draws.withUnsafeMutableBufferPointer { stream.categorical(logits: x, into: $0) }
+        let gpuDraws = try device.categorical(logits: dx, rows: rows, cols: cols, seed: beforeDraws.seed, stream: beforeDraws.stream,
+                                              position: beforeDraws.position)
+        errors["categorical"] = Float(zip(draws, gpuDraws).filter { $0 != $1 }.count)
+        let embedding = SinusoidalEmbedding(size: 128)
+        let times = Tensor(shape: [rows], values: (0..<rows).map { Float($0) / Float(rows) })
+        let frequencies = Tensor(shape: [64], values: embedding.frequencies)
+        let dTimes = try upload(times), dFrequencies = try upload(frequencies)
+        errors["sinusoidal embedding"] = try compare(Tensor(rows: rows, cols: 128), { embedding.forward(times, into: $0) }) {
+            try device.sinusoidalEmbedding(dTimes, count: rows, frequencies: dFrequencies, half: 64, into: $0)
+        }
         errors["adam"] = try compare(y, {
             Kernels.adamStep(parameter: $0, firstMoment: Tensor(rows: rows, cols: cols), secondMoment: Tensor(rows: rows, cols: cols),
                              gradient: x, learningRate: 3e-4, beta1: 0.9, beta2: 0.999, correction1: 0.1, correction2: 0.001, epsilon: 1e-8)
@@ -129,6 +198,13 @@ struct DeviceSelfCheck {
         let buffer = try DeviceBuffer(device: device, count: t.count)
         try buffer.upload(UnsafeBufferPointer(t.buffer))
         return buffer
+    }
+
+    /// The largest difference between a GPU buffer and a CPU tensor.
+    private func difference(_ buffer: DeviceBuffer, _ expected: Tensor) throws -> Float {
+        let got = Tensor(shape: expected.shape)
+        try buffer.download(into: got.buffer)
+        return zip(got.toArray(), expected.toArray()).map { abs($0 - $1) }.max() ?? 0
     }
 
     /// Runs `cpu` on a copy of `start` and `gpu` on an uploaded copy; the largest difference.
