@@ -41,11 +41,20 @@ public enum DeviceKernels {
     public static let fillNormal = "rfm_fill_normal"
     public static let categorical = "rfm_categorical"
     public static let sinusoidalEmbedding = "rfm_sinusoidal_embedding"
+    public static let reciprocal = "rfm_reciprocal"
+    public static let ratio = "rfm_ratio"
+    public static let squaredRatio = "rfm_squared_ratio"
+    public static let oneMinus = "rfm_one_minus"
+    public static let tanhLogJacobian = "rfm_tanh_log_jacobian"
+    public static let tanhScore = "rfm_tanh_score"
+    public static let controlVariateCoefficient = "rfm_control_variate_coefficient"
+    public static let minimumShare = "rfm_minimum_share"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
                              groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial,
-                             fillUniform, fillNormal, categorical, sinusoidalEmbedding]
+                             fillUniform, fillNormal, categorical, sinusoidalEmbedding, reciprocal, ratio, squaredRatio,
+                             oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare]
 
     /// The CUDA C source.
     public static func source() throws -> String {

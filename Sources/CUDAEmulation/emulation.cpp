@@ -25,7 +25,7 @@ template <class Body> void launch(int blocks, int threads, Body body) {
 
 // __device__ marks GPU helper functions; on the CPU they are ordinary inline functions.
 #define __device__
-// CUDA's device functions the kernels use (expf, logf, tanhf, sinf, cosf, fminf, fmaxf, sqrtf, isinf, isnan,
+// CUDA's device functions the kernels use (expf, logf, log1pf, fabsf, tanhf, sinf, cosf, fminf, fmaxf, sqrtf, isinf, isnan,
 // INFINITY) are the C library's here.
 #define __global__
 #include "../CUDA/Kernels/rfm_kernels.cu"
@@ -173,4 +173,21 @@ extern "C" void rfm_emulate_categorical(const float *logits, long long *indices,
 extern "C" void rfm_emulate_sinusoidal_embedding(const float *x, const float *f, float *out, long long n, long long half, int blocks,
                                                  int threads) {
     launch(blocks, threads, [&] { rfm_sinusoidal_embedding(x, f, out, n, half); });
+}
+
+extern "C" void rfm_emulate_estimator_formula(int op, const float *a, const float *b, float *out, float p, float q, long long n,
+                                              int blocks, int threads) {
+    launch(blocks, threads, [&] {
+        switch (op) {
+        case 0: rfm_reciprocal(a, out, p, n); break;
+        case 1: rfm_ratio(a, b, out, 0, n); break;
+        case 2: rfm_ratio(a, b, out, 1, n); break;
+        case 3: rfm_squared_ratio(a, b, out, n); break;
+        case 4: rfm_one_minus(a, out, n); break;
+        case 5: rfm_tanh_log_jacobian(a, out, n); break;
+        case 6: rfm_tanh_score(a, b, out, p, n); break;
+        case 7: rfm_control_variate_coefficient(a, b, out, p, q, n); break;
+        default: rfm_minimum_share(a, b, out, n); break;
+        }
+    });
 }

@@ -58,7 +58,7 @@ struct DeviceSelfCheck {
     static func tolerance(_ kernel: String) -> Float {
         switch kernel {
         case "gemm": 1e-3
-        case "gelu", "gelu backward", "log-sum-exp rows", "softmax rows", "sinusoidal embedding": 1e-5
+        case "gelu", "gelu backward", "log-sum-exp rows", "softmax rows", "sinusoidal embedding", "tanh log-Jacobian": 1e-5
         case "fill normal": 5e-5     // values up to about 10, a few ulp of log, cos and sin each
         case "tanh": 1e-6
         case "sum of squares": 1e-9   // relative; partial sums in another order
@@ -178,6 +178,31 @@ struct DeviceSelfCheck {
         errors["sinusoidal embedding"] = try compare(Tensor(rows: rows, cols: 128), { embedding.forward(times, into: $0) }) {
             try device.sinusoidalEmbedding(dTimes, count: rows, frequencies: dFrequencies, half: 64, into: $0)
         }
+        // The estimator's formulas.
+        let positive = random(rows, cols)
+        Kernels.map(positive, into: positive) { abs($0) + 0.5 }
+        let dPositive = try upload(positive)
+        errors["reciprocal"] = try compare(zero, { Kernels.reciprocal(positive, plus: 1e-12, into: $0) }) {
+            try device.reciprocal(dPositive, plus: 1e-12, into: $0)
+        }
+        errors["ratio"] = try compare(zero, { Kernels.ratio(x, positive, negated: true, into: $0) }) {
+            try device.ratio(dx, dPositive, negated: true, into: $0)
+        }
+        errors["squared ratio"] = try compare(zero, { Kernels.squaredRatio(x, positive, into: $0) }) {
+            try device.squaredRatio(dx, dPositive, into: $0)
+        }
+        errors["one minus"] = try compare(zero, { Kernels.oneMinus(x, into: $0) }) { try device.oneMinus(dx, into: $0) }
+        errors["tanh log-Jacobian"] = try compare(zero, { Kernels.tanhLogJacobian(x, into: $0) }) { try device.tanhLogJacobian(dx, into: $0) }
+        let squashed = Tensor(rows: rows, cols: cols)
+        Kernels.tanh(x, into: squashed)
+        let dSquashed = try upload(squashed)
+        errors["tanh score"] = try compare(zero, { Kernels.tanhScore(actions: squashed, actionGradient: y, temperature: 0.05, into: $0) }) {
+            try device.tanhScore(actions: dSquashed, actionGradient: dy, temperature: 0.05, into: $0)
+        }
+        errors["control-variate coefficient"] = try compare(zero, {
+            Kernels.controlVariateCoefficient(numerator: x, denominator: positive, ridge: 1e-4, clip: 2, into: $0)
+        }) { try device.controlVariateCoefficient(numerator: dx, denominator: dPositive, ridge: 1e-4, clip: 2, into: $0) }
+        errors["minimum share"] = try compare(zero, { Kernels.minimumShare(x, y, into: $0) }) { try device.minimumShare(dx, dy, into: $0) }
         errors["adam"] = try compare(y, {
             Kernels.adamStep(parameter: $0, firstMoment: Tensor(rows: rows, cols: cols), secondMoment: Tensor(rows: rows, cols: cols),
                              gradient: x, learningRate: 3e-4, beta1: 0.9, beta2: 0.999, correction1: 0.1, correction2: 0.001, epsilon: 1e-8)

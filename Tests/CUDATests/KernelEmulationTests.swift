@@ -252,4 +252,36 @@ import Testing
         rfm_emulate_sinusoidal_embedding(x.data, f.data, got.data, 5, 8, Int32(blocks), Int32(threads))
         #expect(zip(expected.toArray(), got.toArray()).allSatisfy { abs($0 - $1) <= 1e-6 })
     }
+
+    /// The estimator's named formulas: exact, except the log-Jacobian (another log1p and exp).
+    @Test(arguments: geometries)
+    func estimatorFormulasMatchTheCPU(blocks: Int, threads: Int) {
+        let b = Int32(blocks), t = Int32(threads)
+        let a = random(9, 6, seed: 51), c = random(9, 6, seed: 52), n = Int64(a.count)
+        Kernels.scale(a, by: 4, into: a)
+        let actions = Tensor(rows: 9, cols: 6)
+        Kernels.tanh(a, into: actions)
+        let ties = c.copy()
+        ties[0] = a[0]; ties[7] = a[7]
+        func check(_ op: Int32, _ what: String, _ x: Tensor, _ y: Tensor, p: Float = 0, q: Float = 0, tolerance: Float = 0,
+                   _ cpu: (Tensor) -> Void) {
+            let expected = Tensor(rows: 9, cols: 6), got = Tensor(rows: 9, cols: 6)
+            cpu(expected)
+            rfm_emulate_estimator_formula(op, x.data, y.data, got.data, p, q, n, b, t)
+            let worst = zip(expected.toArray(), got.toArray()).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst <= tolerance, "\(what): \(worst)")
+        }
+        check(0, "reciprocal", a, c) { Kernels.reciprocal(a, into: $0) }
+        check(0, "reciprocal plus", a, c, p: 1e-12) { Kernels.reciprocal(a, plus: 1e-12, into: $0) }
+        check(1, "ratio", a, c) { Kernels.ratio(a, c, into: $0) }
+        check(2, "negated ratio", a, c) { Kernels.ratio(a, c, negated: true, into: $0) }
+        check(3, "squared ratio", a, c) { Kernels.squaredRatio(a, c, into: $0) }
+        check(4, "one minus", a, c) { Kernels.oneMinus(a, into: $0) }
+        check(5, "tanh log-Jacobian", a, c, tolerance: 2e-6) { Kernels.tanhLogJacobian(a, into: $0) }
+        check(6, "tanh score", actions, c, p: 0.05) { Kernels.tanhScore(actions: actions, actionGradient: c, temperature: 0.05, into: $0) }
+        check(7, "control-variate coefficient", a, c, p: 1e-4, q: 2) {
+            Kernels.controlVariateCoefficient(numerator: a, denominator: c, ridge: 1e-4, clip: 2, into: $0)
+        }
+        check(8, "minimum share", a, ties) { Kernels.minimumShare(a, ties, into: $0) }
+    }
 }

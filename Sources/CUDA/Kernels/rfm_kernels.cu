@@ -352,3 +352,49 @@ extern "C" __global__ void rfm_sinusoidal_embedding(const float* x, const float*
         out[i] = c < half ? sinf(a) : cosf(a);
     }
 }
+
+// ---- The estimator's small formulas (Kernels+Estimator.swift) ----
+
+// y = 1 / (x + offset): Kernels.reciprocal (offset 0 is the plain reciprocal).
+extern "C" __global__ void rfm_reciprocal(const float* x, float* y, float offset, long long n) {
+    RFM_FOR_EACH(i, n) { y[i] = offset == 0.0f ? 1.0f / x[i] : 1.0f / (x[i] + offset); }
+}
+
+// out = a / b, or -a / b when negated: Kernels.ratio.
+extern "C" __global__ void rfm_ratio(const float* a, const float* b, float* out, long long negated, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = negated ? -a[i] / b[i] : a[i] / b[i]; }
+}
+
+// out = (a / b)^2: Kernels.squaredRatio.
+extern "C" __global__ void rfm_squared_ratio(const float* a, const float* b, float* out, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = (a[i] / b[i]) * (a[i] / b[i]); }
+}
+
+// y = 1 - x: Kernels.oneMinus.
+extern "C" __global__ void rfm_one_minus(const float* x, float* y, long long n) {
+    RFM_FOR_EACH(i, n) { y[i] = 1.0f - x[i]; }
+}
+
+// out = log sech^2 y = -2 (|y| + log1p(exp(-2|y|)) - log 2): Kernels.tanhLogJacobian.
+extern "C" __global__ void rfm_tanh_log_jacobian(const float* y, float* out, long long n) {
+    RFM_FOR_EACH(i, n) {
+        float a = fabsf(y[i]);
+        out[i] = -2.0f * (a + log1pf(expf(-2.0f * a)) - 0.693147180559945309f);
+    }
+}
+
+// out = (1 - a^2) g / lambda - 2a: Kernels.tanhScore.
+extern "C" __global__ void rfm_tanh_score(const float* a, const float* g, float* out, float lambda, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = (1.0f - a[i] * a[i]) * g[i] / lambda - 2.0f * a[i]; }
+}
+
+// c = clip(-num / (den + ridge), -clip, clip): Kernels.controlVariateCoefficient.
+extern "C" __global__ void rfm_control_variate_coefficient(const float* num, const float* den, float* c, float ridge, float clip,
+                                                           long long n) {
+    RFM_FOR_EACH(i, n) { c[i] = fminf(fmaxf(-num[i] / (den[i] + ridge), -clip), clip); }
+}
+
+// out = 1 where a < b, 0.5 where a == b, 0 elsewhere: Kernels.minimumShare.
+extern "C" __global__ void rfm_minimum_share(const float* a, const float* b, float* out, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = a[i] < b[i] ? 1.0f : (a[i] == b[i] ? 0.5f : 0.0f); }
+}

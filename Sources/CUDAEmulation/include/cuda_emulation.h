@@ -46,6 +46,11 @@ void rfm_emulate_fill(int normal, float *out, long long n, float a, float b, uns
 void rfm_emulate_categorical(const float *logits, long long *indices, long long rows, long long cols, unsigned long long seed,
                              unsigned long long stream, unsigned long long position, int blocks, int threads);
 void rfm_emulate_sinusoidal_embedding(const float *x, const float *f, float *out, long long n, long long half, int blocks, int threads);
+// The estimator's formulas; op: 0 reciprocal (p = offset), 1 ratio, 2 negated ratio,
+// 3 squared ratio, 4 one minus, 5 tanh log-Jacobian, 6 tanh score (p = λ), 7 control-variate
+// coefficient (p = ridge, q = clip), 8 minimum share.
+void rfm_emulate_estimator_formula(int op, const float *a, const float *b, float *out, float p, float q, long long n, int blocks,
+                                   int threads);
 
 #ifdef __cplusplus
 }

@@ -63,8 +63,8 @@ extension TwinCritic: ActionValue {
         Kernels.minimum(q1, q2, into: values)
         guard let gradients else { return }
         let d1 = ws.matrix(n, 1), d2 = ws.matrix(n, 1)
-        Kernels.zipMap(q1, q2, into: d1) { a, b in a < b ? 1 : (a == b ? 0.5 : 0) }
-        Kernels.zipMap(q1, q2, into: d2) { a, b in b < a ? 1 : (a == b ? 0.5 : 0) }
+        Kernels.minimumShare(q1, q2, into: d1)
+        Kernels.minimumShare(q2, q1, into: d2)
         let g1 = online[0].backward(d1, cache: worker.caches[0], gradients: nil, inputGradient: true)!
         let g2 = online[1].backward(d2, cache: worker.caches[1], gradients: nil, inputGradient: true)!
         let actionColumns = stateDim..<(stateDim + actionDim)

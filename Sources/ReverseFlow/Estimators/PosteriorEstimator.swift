@@ -91,8 +91,8 @@ public final class PosteriorEstimator {
 
         // Implied endpoints y₁ = (y_t − β y₀)/α.
         let invAlpha = ws.vector(g), minusBetaOverAlpha = ws.vector(g)
-        Kernels.map(alpha, into: invAlpha) { 1 / $0 }
-        Kernels.zipMap(beta, alpha, into: minusBetaOverAlpha) { -$0 / $1 }
+        Kernels.reciprocal(alpha, into: invAlpha)
+        Kernels.ratio(beta, alpha, negated: true, into: minusBetaOverAlpha)
         let y1 = ws.matrix(n, d)
         Kernels.groupAffine(y0, scale: minusBetaOverAlpha, shift: yt, shiftScale: invAlpha, into: y1)
 
@@ -109,15 +109,11 @@ public final class PosteriorEstimator {
         let score = ws.matrix(n, d)
         if settings.squash {
             let logDet = ws.matrix(n, d), logDetSum = ws.matrix(g, k)
-            Kernels.map(y1, into: logDet) { y in
-                // log sech² y = −2·log cosh y = −2(|y| + log1p(e^{−2|y|}) − log 2), stable for large |y|.
-                let a = abs(y)
-                return -2 * (a + Foundation.log1p(Foundation.exp(-2 * a)) - Float(M_LN2))
-            }
+            Kernels.tanhLogJacobian(y1, into: logDet)
             Kernels.sumRows(logDet, into: logDetSum)
             Kernels.add(logits, logDetSum, into: logits)
             // ∇_y log p₁ = (1 − a²) ⊙ ∇ₐQ/λ − 2a.
-            Kernels.zipMap(actions, gradQ, into: score) { a, gq in (1 - a * a) * gq / lambda - 2 * a }
+            Kernels.tanhScore(actions: actions, actionGradient: gradQ, temperature: lambda, into: score)
         } else {
             Kernels.scale(gradQ, by: 1 / lambda, into: score)
         }
@@ -126,7 +122,7 @@ public final class PosteriorEstimator {
 
         // σ = (α/β)·y₀ + ∇ log p₁.
         let alphaOverBeta = ws.vector(g), zero = ws.vector(g)
-        Kernels.zipMap(alpha, beta, into: alphaOverBeta) { $0 / $1 }
+        Kernels.ratio(alpha, beta, into: alphaOverBeta)
         zero.fill(0)
         let sigma = ws.matrix(n, d)
         Kernels.groupAffine(y0, scale: alphaOverBeta, shift: yt, shiftScale: zero, into: sigma)
@@ -142,8 +138,8 @@ public final class PosteriorEstimator {
         Kernels.multiply(c, sigmaBar, into: y1Post)
         Kernels.add(y1Post, yBar, into: y1Post)
         let minusAlphaOverBeta = ws.vector(g), invBeta = ws.vector(g)
-        Kernels.zipMap(alpha, beta, into: minusAlphaOverBeta) { -$0 / $1 }
-        Kernels.map(beta, into: invBeta) { 1 / $0 }
+        Kernels.ratio(alpha, beta, negated: true, into: minusAlphaOverBeta)
+        Kernels.reciprocal(beta, into: invBeta)
         Kernels.groupAffine(y1Post, scale: minusAlphaOverBeta, shift: yt, shiftScale: invBeta, into: y0Post)
 
         let qMean = ws.vector(g), qStd = ws.vector(g)
@@ -164,7 +160,7 @@ public final class PosteriorEstimator {
             c.fill(value)
         case .gradient:
             let ratio = ws.vector(alpha.count)
-            Kernels.zipMap(beta, alpha, into: ratio) { ($0 / $1) * ($0 / $1) }
+            Kernels.squaredRatio(beta, alpha, into: ratio)
             Kernels.broadcastColumn(ratio, into: c)
         case .optimal(let ridge, let clip):
             let w2 = ws.matrix(w.rows, w.cols)
@@ -177,9 +173,7 @@ public final class PosteriorEstimator {
             let numerator = ws.matrix(c.rows, c.cols), denominator = ws.matrix(c.rows, c.cols)
             Kernels.groupWeightedSum(w2, yc, into: numerator)
             Kernels.groupWeightedSum(w2, sc, into: denominator)
-            Kernels.zipMap(numerator, denominator, into: c) { num, den in
-                min(max(-num / (den + ridge), -clip), clip)
-            }
+            Kernels.controlVariateCoefficient(numerator: numerator, denominator: denominator, ridge: ridge, clip: clip, into: c)
         }
         return c
     }
@@ -188,7 +182,7 @@ public final class PosteriorEstimator {
         let w2 = workspace.matrix(w.rows, w.cols), ess = workspace.vector(w.rows)
         Kernels.multiply(w, w, into: w2)
         Kernels.sumRows(w2, into: ess)
-        Kernels.map(ess, into: ess) { 1 / ($0 + 1e-12) }
+        Kernels.reciprocal(ess, plus: 1e-12, into: ess)
         return ess
     }
 

@@ -128,7 +128,7 @@ public final class FlowPolicy: GenerativePolicy {
         ws.reset()
         let t = ws.vector(b), beta = ws.vector(b)
         rng.fillUniform(t, low: settings.tMin, high: 1 - settings.tMin)
-        Kernels.map(t, into: beta) { 1 - $0 }
+        Kernels.oneMinus(t, into: beta)
         let y0 = ws.matrix(b, y1.cols), yt = ws.matrix(b, y1.cols)
         rng.fillNormal(y0)
         // y_t = t·y₁ + (1 − t)·y₀, row by row.
