@@ -26,7 +26,8 @@ public final class DynamicLibrary: @unchecked Sendable {
     public init(_ what: String, names: [String], hint: String = DynamicLibrary.toolkitHint,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var tried: [String] = []
-        for folder in DynamicLibrary.searchFolders(environment) {
+        let searched = DynamicLibrary.searchFolders(environment)
+        for folder in searched {
             for name in names {
                 let candidate = folder.map { "\($0)/\(name)" } ?? name
                 if let folder, !FileManager.default.fileExists(atPath: "\(folder)/\(name)") { continue }
@@ -38,7 +39,7 @@ public final class DynamicLibrary: @unchecked Sendable {
                 tried.append(candidate + (dlerror().map { ": " + String(cString: $0) } ?? ""))
             }
         }
-        let folders = DynamicLibrary.searchFolders(environment).compactMap { $0 }
+        let folders = searched.compactMap { $0 }
         throw CUDAError("""
             \(what) not found: no \(names.joined(separator: " or ")) in RFM_CUDA_LIB_DIR, the loader's path \
             or \(folders.isEmpty ? "the usual CUDA folders" : folders.joined(separator: ", ")). \

@@ -33,9 +33,7 @@ public enum BLAS {
     /// One OpenBLAS sgemm call `C ← op(A)·op(B)`, bypassing the kernel layer's splitting and FLOP
     /// count (benchmarks of the library itself).
     public static func rawSgemm(_ a: Tensor, _ transA: Transpose, _ b: Tensor, _ transB: Transpose, into c: Tensor) {
-        let k = transA == .none ? a.cols : a.rows
-        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas, Int32(c.rows), Int32(c.cols), Int32(k),
-                    1, a.data, Int32(max(a.cols, 1)), b.data, Int32(max(b.cols, 1)), 0, c.data, Int32(max(c.cols, 1)))
+        Kernels.sgemm(a.matrix, transA, b.matrix, transB, into: c.matrix, alpha: 1, beta: 0)
     }
 
     /// The CPU kernel family OpenBLAS selected (for benchmark reports).
