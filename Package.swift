@@ -46,7 +46,8 @@ let package = Package(
         .target(name: "MuJoCo", dependencies: ["CMuJoCo"], swiftSettings: fastMath + mujocoHeaders),
         // The CUDA backend's runtime layer: driver API, cuBLAS and NVRTC opened with dlopen at run
         // time (the build needs no CUDA).
-        .target(name: "CUDA", resources: [.copy("Kernels")], swiftSettings: fastMath),
+        // Without a GPU it runs on CUDAEmulation and OpenBLAS instead (CUDADevice.emulated()).
+        .target(name: "CUDA", dependencies: ["CUDAEmulation", "CBLAS"], resources: [.copy("Kernels")], swiftSettings: fastMath),
         // The CUDA kernels' source compiled for the CPU, one (block, thread) at a time: tests check
         // each kernel against its CPU counterpart on machines without a GPU.
         .target(name: "CUDAEmulation", path: "Sources/CUDAEmulation"),

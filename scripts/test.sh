@@ -34,6 +34,12 @@ r = json.load(sys.stdin)
 missing = {"update_ms", "gflops_effective", "sgemm_gflops"} - r.keys()
 assert not missing, f"bench critic-update --json lacks {missing}"
 print("cli smoke: ok")'
+# The CUDA backend's self-check, on its CPU emulation (the same on a GPU is scripts/gpu_check.sh).
+"$rfm" device --emulate --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r["max_errors"]) >= 45, sorted(r["max_errors"])
+print("cli smoke: device --emulate ok")'
 if "$rfm" bench critic-update --threads 0 2>/dev/null; then
     echo "cli smoke: --threads 0 was accepted" >&2
     exit 1

@@ -42,15 +42,14 @@ final class CUBLAS: @unchecked Sendable {
         try check(cublasSetMathMode(handle, on ? CUBLAS.tf32Math : CUBLAS.fp32Math), "cublasSetMathMode")
     }
 
-    /// Row-major `C ← α·op(A)·op(B) + β·C` with `op(A)` `[m, k]`, `op(B)` `[k, n]`, leading
-    /// dimensions (row strides) `lda`, `ldb`, `ldc`. cuBLAS is column-major, and a row-major
-    /// matrix read column-major is its transpose, so this computes `Cᵀ = op(B)ᵀ·op(A)ᵀ`: the same
-    /// call with the operands swapped and m and n exchanged.
+    /// Column-major `C ← α·op(A)·op(B) + β·C`, `op(A)` `[m, k]`, `op(B)` `[k, n]`, leading
+    /// dimensions `lda`, `ldb`, `ldc` (cuBLAS's own convention; ``CUDADevice/gemm`` maps row-major
+    /// products onto it).
     func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                a: UInt64, lda: Int, b: UInt64, ldb: Int, beta: Float, c: UInt64, ldc: Int) throws {
         var alpha = alpha, beta = beta
-        try check(cublasSgemm(handle, transB ? 1 : 0, transA ? 1 : 0, Int32(n), Int32(m), Int32(k),
-                              &alpha, b, Int32(ldb), a, Int32(lda), &beta, c, Int32(ldc)),
+        try check(cublasSgemm(handle, transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k),
+                              &alpha, a, Int32(lda), b, Int32(ldb), &beta, c, Int32(ldc)),
                   "cublasSgemm (\(m)×\(n)×\(k))")
     }
 }

@@ -24,6 +24,12 @@ extension CUDADevice {
         try launch(DeviceKernels.oneMinus, elements: x.count, [.address(x), .address(y), .int(x.count)])
     }
 
+    /// `y ← min(max(x, −bound), bound)`.
+    public func clamp(_ x: DeviceBuffer, bound: Float, into y: DeviceBuffer) throws {
+        try requireSameCount(x, y, "clamp")
+        try launch(DeviceKernels.clamp, elements: x.count, [.address(x), .address(y), .float(bound), .int(x.count)])
+    }
+
     /// `out ← log sech² y`.
     public func tanhLogJacobian(_ y: DeviceBuffer, into out: DeviceBuffer) throws {
         try requireSameCount(y, out, "tanhLogJacobian")

@@ -1,83 +1,54 @@
 import Foundation
 
 /// One NVIDIA GPU, opened at run time: the driver's primary context on device 0, cuBLAS, and the
-/// backend's elementwise kernels compiled by NVRTC for this GPU.
+/// backend's elementwise kernels compiled by NVRTC for this GPU (``DriverRuntime``), or the same
+/// backend emulated on the CPU (``emulated()``, for tests).
 ///
 /// Opening needs no CUDA at build time; where the libraries or a GPU are missing, ``open(environment:)``
 /// throws a ``CUDAError`` that names what is missing and `RFM_CUDA_LIB_DIR`. All work goes to the
 /// default stream in order; ``synchronize()`` waits for it (copies to the host wait by themselves).
 public final class CUDADevice: @unchecked Sendable {
-    let driver: Driver
-    let blas: CUBLAS
-    let nvrtc: NVRTC
-    private var module: OpaquePointer?
-    private var functions: [String: OpaquePointer] = [:]
+    let runtime: DeviceRuntime
 
     /// The GPU's name, e.g. "NVIDIA H200".
-    public let name: String
+    public var name: String { runtime.info.name }
     /// Global memory in bytes.
-    public let memoryBytes: Int
-    /// Compute capability as major·10 + minor (90 for Hopper).
-    public let capability: Int
+    public var memoryBytes: Int { runtime.info.memoryBytes }
+    /// Compute capability as major·10 + minor (90 for Hopper; 0 for the emulation).
+    public var capability: Int { runtime.info.capability }
     /// The driver's CUDA version, e.g. "13.0".
-    public let driverVersion: String
+    public var driverVersion: String { runtime.info.driverVersion }
     /// NVRTC's CUDA version.
-    public var compilerVersion: String { nvrtc.versionString }
+    public var compilerVersion: String { runtime.info.compilerVersion }
     /// Where each library was found.
-    public var libraryPaths: [String: String] {
-        ["driver": driver.library.path, "cuBLAS": blas.library.path, "NVRTC": nvrtc.library.path]
-    }
+    public var libraryPaths: [String: String] { runtime.info.libraryPaths }
+    /// Whether this is the CPU emulation (``emulated()``) rather than a GPU.
+    public var isEmulated: Bool { runtime.info.emulated }
 
     /// Opens device 0. Throws when a library, the driver or a GPU is missing, or when the kernels
     /// do not compile.
     public static func open(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CUDADevice {
-        try CUDADevice(environment: environment)
+        CUDADevice(runtime: try DriverRuntime(environment: environment))
     }
 
-    private init(environment: [String: String]) throws {
-        driver = try Driver(environment: environment)
-        try driver.check(driver.cuInit(0), "cuInit (is the NVIDIA driver loaded and a GPU visible?)")
-        var count: Int32 = 0
-        try driver.check(driver.cuDeviceGetCount(&count), "cuDeviceGetCount")
-        guard count > 0 else { throw CUDAError("the NVIDIA driver sees no GPU (CUDA_VISIBLE_DEVICES?)") }
-        var device: Int32 = 0
-        try driver.check(driver.cuDeviceGet(&device, 0), "cuDeviceGet")
-        var nameBuffer = [CChar](repeating: 0, count: 256)
-        try driver.check(driver.cuDeviceGetName(&nameBuffer, 256, device), "cuDeviceGetName")
-        name = String(decoding: nameBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var bytes = 0
-        try driver.check(driver.cuDeviceTotalMem(&bytes, device), "cuDeviceTotalMem")
-        memoryBytes = bytes
-        var major: Int32 = 0, minor: Int32 = 0
-        try driver.check(driver.cuDeviceGetAttribute(&major, Driver.computeCapabilityMajor, device), "cuDeviceGetAttribute")
-        try driver.check(driver.cuDeviceGetAttribute(&minor, Driver.computeCapabilityMinor, device), "cuDeviceGetAttribute")
-        capability = Int(major) * 10 + Int(minor)
-        var version: Int32 = 0
-        try driver.check(driver.cuDriverGetVersion(&version), "cuDriverGetVersion")
-        driverVersion = "\(version / 1000).\((version % 1000) / 10)"
-        var context: OpaquePointer?
-        try driver.check(driver.cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain")
-        try driver.check(driver.cuCtxSetCurrent(context), "cuCtxSetCurrent")
-        blas = try CUBLAS(environment: environment)
-        nvrtc = try NVRTC(environment: environment)
-        let cubin = try nvrtc.compileToCubin(try DeviceKernels.source(), name: "rfm_kernels.cu", capability: capability)
-        var loaded: OpaquePointer?
-        try cubin.withUnsafeBytes { try driver.check(driver.cuModuleLoadData(&loaded, $0.baseAddress!), "cuModuleLoadData") }
-        module = loaded
-        for kernel in DeviceKernels.all {
-            var function: OpaquePointer?
-            try driver.check(driver.cuModuleGetFunction(&function, module, kernel), "cuModuleGetFunction(\(kernel))")
-            functions[kernel] = function
-        }
-    }
+    /// The backend on the CPU: host memory, the kernels' source compiled for the CPU, OpenBLAS
+    /// for the products. Slow, but it runs every line of the backend above the driver, so the
+    /// backend is tested on machines without a GPU.
+    public static func emulated() -> CUDADevice { CUDADevice(runtime: EmulatedRuntime()) }
+
+    init(runtime: DeviceRuntime) { self.runtime = runtime }
 
     /// Waits until every queued operation has finished.
-    public func synchronize() throws { try driver.check(driver.cuCtxSynchronize(), "cuCtxSynchronize") }
+    public func synchronize() throws { try runtime.synchronize() }
 
     /// Products in TF32 (tensor cores) instead of FP32.
-    public func useTF32(_ on: Bool) throws { try blas.setTF32(on) }
+    public func useTF32(_ on: Bool) throws { try runtime.setTF32(on) }
 
-    /// Row-major `C ← α·op(A)·op(B) + β·C` through cuBLAS; shapes as in `Kernels.gemm`.
+    /// Row-major `C ← α·op(A)·op(B) + β·C`; shapes as in `Kernels.gemm`.
+    ///
+    /// cuBLAS is column-major, and a row-major matrix read column-major is its transpose, so this
+    /// computes `Cᵀ = op(B)ᵀ·op(A)ᵀ`: the column-major call with the operands swapped and m and n
+    /// exchanged.
     public func gemm(_ a: DeviceMatrix, transA: Bool = false, _ b: DeviceMatrix, transB: Bool = false,
                      into c: DeviceMatrix, alpha: Float = 1, beta: Float = 0) throws {
         let m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols
@@ -86,9 +57,9 @@ public final class CUDADevice: @unchecked Sendable {
             throw CUDAError("gemm: shapes \(a.rows)×\(a.cols)\(transA ? "ᵀ" : "") · \(b.rows)×\(b.cols)\(transB ? "ᵀ" : "") into \(c.rows)×\(c.cols)")
         }
         if m == 0 || n == 0 { return }
-        try blas.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                       a: a.address, lda: max(a.stride, 1), b: b.address, ldb: max(b.stride, 1),
-                       beta: beta, c: c.address, ldc: max(c.stride, 1))
+        try runtime.sgemmColumnMajor(transA: transB, transB: transA, m: n, n: m, k: k, alpha: alpha,
+                                     a: b.address, lda: max(b.stride, 1), b: a.address, ldb: max(a.stride, 1),
+                                     beta: beta, c: c.address, ldc: max(c.stride, 1))
     }
 
     /// `y ← GELU(x)` (tanh form), elementwise over `count` floats.
@@ -227,18 +198,16 @@ public final class CUDADevice: @unchecked Sendable {
     }
 
     /// Launches `kernel` with a grid-stride loop over `elements` (256 threads per block, at most
-    /// 65,535 blocks, or `blocks` when given). Each parameter sits in its own 8-byte slot, and the driver reads from it as
-    /// many bytes as the kernel's signature says.
+    /// 65,535 blocks, or `blocks` when given). Each parameter sits in its own 8-byte slot, and the
+    /// kernel reads from it as many bytes as its signature says.
     func launch(_ kernel: String, elements: Int, blocks fixedBlocks: Int? = nil, _ arguments: [Argument]) throws {
         guard elements > 0 else { return }
-        guard let function = functions[kernel] else { throw CUDAError("kernel \(kernel) was not compiled") }
         let threads = 256, blocks = fixedBlocks ?? min((elements + threads - 1) / threads, 65_535)
         var slots = arguments.map(\.slot)
         try slots.withUnsafeMutableBufferPointer { v in
             var parameters: [UnsafeMutableRawPointer?] = (0..<v.count).map { UnsafeMutableRawPointer(v.baseAddress! + $0) }
             try parameters.withUnsafeMutableBufferPointer { p in
-                try driver.check(driver.cuLaunchKernel(function, UInt32(blocks), 1, 1, UInt32(threads), 1, 1, 0, nil, p.baseAddress, nil),
-                                 "cuLaunchKernel(\(kernel))")
+                try runtime.launch(kernel, blocks: blocks, threads: threads, parameters: p.baseAddress!)
             }
         }
     }
@@ -254,27 +223,23 @@ public final class DeviceBuffer: @unchecked Sendable {
     public init(device: CUDADevice, count: Int) throws {
         self.device = device
         self.count = count
-        var pointer: UInt64 = 0
-        try device.driver.check(device.driver.cuMemAlloc(&pointer, max(count, 1) * MemoryLayout<Float>.stride),
-                                "cuMemAlloc(\(count) floats)")
-        address = pointer
-        try device.driver.check(device.driver.cuMemsetD32(pointer, 0, max(count, 1)), "cuMemsetD32")
+        address = try device.runtime.allocate(bytes: count * MemoryLayout<Float>.stride)
     }
 
-    deinit { _ = device.driver.cuMemFree(address) }
+    deinit { device.runtime.free(address) }
 
     /// Copies `values` (at most `count`) to the start of the buffer.
     public func upload(_ values: UnsafeBufferPointer<Float>) throws {
         precondition(values.count <= count, "upload: \(values.count) values into \(count)")
         guard let base = values.baseAddress, values.count > 0 else { return }
-        try device.driver.check(device.driver.cuMemcpyHtoD(address, base, values.count * MemoryLayout<Float>.stride), "cuMemcpyHtoD")
+        try device.runtime.upload(to: address, from: base, bytes: values.count * MemoryLayout<Float>.stride)
     }
 
     /// Copies the first `into.count` floats to the host (waits for queued work first).
     public func download(into values: UnsafeMutableBufferPointer<Float>) throws {
         precondition(values.count <= count, "download: \(values.count) values from \(count)")
         guard let base = values.baseAddress, values.count > 0 else { return }
-        try device.driver.check(device.driver.cuMemcpyDtoH(base, address, values.count * MemoryLayout<Float>.stride), "cuMemcpyDtoH")
+        try device.runtime.download(from: address, into: base, bytes: values.count * MemoryLayout<Float>.stride)
     }
 
     /// A row-major matrix view `[rows, cols]` with row stride `stride` starting `offset` floats in.

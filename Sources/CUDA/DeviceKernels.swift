@@ -49,12 +49,13 @@ public enum DeviceKernels {
     public static let tanhScore = "rfm_tanh_score"
     public static let controlVariateCoefficient = "rfm_control_variate_coefficient"
     public static let minimumShare = "rfm_minimum_share"
+    public static let clamp = "rfm_clamp"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
                              groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial,
                              fillUniform, fillNormal, categorical, sinusoidalEmbedding, reciprocal, ratio, squaredRatio,
-                             oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare]
+                             oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare, clamp]
 
     /// The CUDA C source.
     public static func source() throws -> String {

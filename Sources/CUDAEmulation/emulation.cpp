@@ -5,6 +5,9 @@
 #include "cuda_emulation.h"
 
 #include <math.h>
+#include <string.h>
+
+#include <utility>
 
 namespace {
 struct dim3 { unsigned x = 1, y = 1, z = 1; };
@@ -187,7 +190,99 @@ extern "C" void rfm_emulate_estimator_formula(int op, const float *a, const floa
         case 5: rfm_tanh_log_jacobian(a, out, n); break;
         case 6: rfm_tanh_score(a, b, out, p, n); break;
         case 7: rfm_control_variate_coefficient(a, b, out, p, q, n); break;
-        default: rfm_minimum_share(a, b, out, n); break;
+        case 8: rfm_minimum_share(a, b, out, n); break;
+        default: rfm_clamp(a, out, p, n); break;
         }
     });
+}
+
+// ---- Launch by name, with the driver's parameter convention ----
+//
+// cuLaunchKernel takes a kernel and an array of pointers, one per parameter, each to the
+// parameter's value. The emulated runtime (EmulatedRuntime.swift) launches the same way: it
+// looks a kernel up by name here and unpacks the array into a call with the kernel's own types.
+namespace {
+template <class... A, size_t... I>
+void invokeWith(void (*kernel)(A...), void **parameters, std::index_sequence<I...>) {
+    kernel(*static_cast<A *>(parameters[I])...);
+}
+
+template <class... A> struct Invoker {
+    static void run(void *kernel, void **parameters) {
+        invokeWith(reinterpret_cast<void (*)(A...)>(kernel), parameters, std::index_sequence_for<A...>{});
+    }
+};
+
+template <class... A> constexpr void (*invokerFor(void (*)(A...)))(void *, void **) { return &Invoker<A...>::run; }
+
+struct Entry {
+    const char *name;
+    void *kernel;
+    void (*run)(void *, void **);
+};
+
+#define RFM_ENTRY(k) {#k, reinterpret_cast<void *>(&k), invokerFor(&k)}
+const Entry entries[] = {
+    RFM_ENTRY(rfm_gelu),
+    RFM_ENTRY(rfm_add_row_vector),
+    RFM_ENTRY(rfm_relu),
+    RFM_ENTRY(rfm_relu_backward),
+    RFM_ENTRY(rfm_scale),
+    RFM_ENTRY(rfm_axpy),
+    RFM_ENTRY(rfm_blend),
+    RFM_ENTRY(rfm_minimum),
+    RFM_ENTRY(rfm_sum_columns),
+    RFM_ENTRY(rfm_adam),
+    RFM_ENTRY(rfm_add),
+    RFM_ENTRY(rfm_subtract),
+    RFM_ENTRY(rfm_multiply),
+    RFM_ENTRY(rfm_tanh),
+    RFM_ENTRY(rfm_gelu_backward),
+    RFM_ENTRY(rfm_add_column_vector),
+    RFM_ENTRY(rfm_add_group_rows),
+    RFM_ENTRY(rfm_broadcast_row),
+    RFM_ENTRY(rfm_repeat_rows),
+    RFM_ENTRY(rfm_gather_rows),
+    RFM_ENTRY(rfm_sum_rows),
+    RFM_ENTRY(rfm_max_rows),
+    RFM_ENTRY(rfm_argmax_rows),
+    RFM_ENTRY(rfm_log_sum_exp_rows),
+    RFM_ENTRY(rfm_softmax_rows),
+    RFM_ENTRY(rfm_mean_std_rows),
+    RFM_ENTRY(rfm_group_affine),
+    RFM_ENTRY(rfm_group_weighted_sum),
+    RFM_ENTRY(rfm_subtract_group_rows),
+    RFM_ENTRY(rfm_broadcast_column),
+    RFM_ENTRY(rfm_sum_of_squares_partial),
+    RFM_ENTRY(rfm_fill_uniform),
+    RFM_ENTRY(rfm_fill_normal),
+    RFM_ENTRY(rfm_categorical),
+    RFM_ENTRY(rfm_sinusoidal_embedding),
+    RFM_ENTRY(rfm_reciprocal),
+    RFM_ENTRY(rfm_ratio),
+    RFM_ENTRY(rfm_squared_ratio),
+    RFM_ENTRY(rfm_one_minus),
+    RFM_ENTRY(rfm_tanh_log_jacobian),
+    RFM_ENTRY(rfm_tanh_score),
+    RFM_ENTRY(rfm_control_variate_coefficient),
+    RFM_ENTRY(rfm_clamp),
+    RFM_ENTRY(rfm_minimum_share),
+};
+#undef RFM_ENTRY
+
+const Entry *find(const char *name) {
+    for (const Entry &e : entries) {
+        if (strcmp(e.name, name) == 0) return &e;
+    }
+    return nullptr;
+}
+}  // namespace
+
+extern "C" int rfm_emulate_has_kernel(const char *name) { return find(name) != nullptr; }
+
+extern "C" int rfm_emulate_launch(const char *name, void **parameters, int blocks, int threads) {
+    const Entry *e = find(name);
+    if (!e) return -1;
+    launch(blocks, threads, [&] { e->run(e->kernel, parameters); });
+    return 0;
 }

@@ -64,6 +64,15 @@ extension Kernels {
         for i in 0..<a.count { z[i] = min(x[i], y[i]) }
     }
 
+    /// `out ← min(max(a, −bound), bound)` elementwise, the projection onto the box `[−bound, bound]ᵈ`
+    /// (in place is fine).
+    @inlinable public static func clamp(_ a: Tensor, bound: Float, into out: Tensor) {
+        checkShape(a, out, "clamp")
+        precondition(bound >= 0, "clamp: negative bound \(bound)")
+        let x = a.data, z = out.data
+        for i in 0..<a.count { z[i] = min(max(x[i], -bound), bound) }
+    }
+
     /// `out ← s · a` (in place is fine).
     @inlinable public static func scale(_ a: Tensor, by s: Float, into out: Tensor) {
         checkShape(a, out, "scale")

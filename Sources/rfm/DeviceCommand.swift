@@ -17,9 +17,11 @@ struct Device: ParsableCommand {
     )
 
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Check the backend emulated on the CPU instead of a GPU (for machines without one).") var emulate = false
 
     func run() throws {
-        let device = try CUDADevice.open()  // a CUDAError prints as one line and exits with 1
+        // A CUDAError prints as one line and exits with 1.
+        let device = emulate ? CUDADevice.emulated() : try CUDADevice.open()
         var check = DeviceSelfCheck(device: device)
         let checks = try check.run()
         if json {
@@ -192,6 +194,7 @@ struct DeviceSelfCheck {
             try device.squaredRatio(dx, dPositive, into: $0)
         }
         errors["one minus"] = try compare(zero, { Kernels.oneMinus(x, into: $0) }) { try device.oneMinus(dx, into: $0) }
+        errors["clamp"] = try compare(zero, { Kernels.clamp(x, bound: 0.5, into: $0) }) { try device.clamp(dx, bound: 0.5, into: $0) }
         errors["tanh log-Jacobian"] = try compare(zero, { Kernels.tanhLogJacobian(x, into: $0) }) { try device.tanhLogJacobian(dx, into: $0) }
         let squashed = Tensor(rows: rows, cols: cols)
         Kernels.tanh(x, into: squashed)

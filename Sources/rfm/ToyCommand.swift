@@ -33,6 +33,8 @@ struct TwoMoonsCommand: ParsableCommand {
     @Option(help: "The flow's time margin t_min.") var tMin: Float = 0.01
     @Option(help: "Hidden width of the network.") var width = 128
     @Option(help: "Clip of the diffusions' clean-sample prediction (0 disables).") var clipDenoised: Float = 3
+    @Option(help: "Box [-b, b]² onto which every method's posterior endpoint estimate is projected (0 disables).")
+    var endpointBound: Float = 3
     @Option(help: "Seeds, comma separated (e.g. 0,1,2).") var seed = "0"
     @Option(help: "Output folder.") var out = "runs/two-moons"
 
@@ -53,6 +55,7 @@ struct TwoMoonsCommand: ParsableCommand {
         try requirePositive([("--samples", samples), ("--posterior-samples", posteriorSamples), ("--updates", updates), ("--batch", batch)])
         if samples < 2 { throw ValidationError("--samples must be at least 2 to compute MMD²") }
         if !(clipDenoised >= 0) { throw ValidationError("--clip-denoised must be 0 (off) or positive, got \(clipDenoised)") }
+        if !(endpointBound >= 0) { throw ValidationError("--endpoint-bound must be 0 (off) or positive, got \(endpointBound)") }
     }
 
     func run() throws {
@@ -71,6 +74,7 @@ struct TwoMoonsCommand: ParsableCommand {
                 settings.tMin = tMin
                 settings.width = width
                 settings.clipDenoised = clipDenoised > 0 ? clipDenoised : nil
+                settings.endpointBound = endpointBound > 0 ? endpointBound : nil
                 let (result, drawn, _) = TwoMoonsExperiment.run(settings) { line in print(line) }
                 let dir = root.appendingPathComponent("\(m.rawValue)-seed\(s)")
                 try TwoMoonsReport.write(result, samples: drawn, to: dir)

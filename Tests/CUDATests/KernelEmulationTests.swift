@@ -16,7 +16,12 @@ import Testing
         let source = try DeviceKernels.source()
         for name in DeviceKernels.all {
             #expect(source.contains("__global__ void \(name)("), "\(name) is not defined in rfm_kernels.cu")
+            #expect(rfm_emulate_has_kernel(name) == 1, "\(name) is missing from the emulation's launch table")
         }
+        // Every kernel in the source is in the list the GPU compiles and looks up.
+        let defined = source.components(separatedBy: "__global__ void ").dropFirst().map { String($0.prefix { $0 != "(" }) }
+        #expect(Set(defined) == Set(DeviceKernels.all))
+        #expect(rfm_emulate_has_kernel("rfm_no_such_kernel") == 0)
     }
 
     @Test(arguments: geometries)
@@ -283,5 +288,6 @@ import Testing
             Kernels.controlVariateCoefficient(numerator: a, denominator: c, ridge: 1e-4, clip: 2, into: $0)
         }
         check(8, "minimum share", a, ties) { Kernels.minimumShare(a, ties, into: $0) }
+        check(9, "clamp", a, c, p: 1.5) { Kernels.clamp(a, bound: 1.5, into: $0) }
     }
 }

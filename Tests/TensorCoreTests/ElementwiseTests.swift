@@ -50,6 +50,9 @@ import TensorCore
         Kernels.axpy(-1, a, c); #expect(c.toArray() == [1, 2, 3, 4])
         Kernels.addRowVector(Tensor(shape: [2], values: [10, 20]), to: c); #expect(c.toArray() == [11, 22, 13, 24])
         Kernels.blend(c, 0.5, a, 1); #expect(c.toArray() == [6.5, 13, 9.5, 16])
+        let wide = Tensor(shape: [2, 2], values: [-7, -2.5, 2.5, 7])
+        Kernels.clamp(wide, bound: 3, into: c); #expect(c.toArray() == [-3, -2.5, 2.5, 3])
+        Kernels.clamp(wide, bound: 0, into: wide); #expect(wide.toArray() == [0, 0, 0, 0])
     }
 
     @Test func concatGatherAndRepeat() {

@@ -394,6 +394,11 @@ extern "C" __global__ void rfm_control_variate_coefficient(const float* num, con
     RFM_FOR_EACH(i, n) { c[i] = fminf(fmaxf(-num[i] / (den[i] + ridge), -clip), clip); }
 }
 
+// y = min(max(x, -bound), bound): Kernels.clamp (the estimator's endpoint box).
+extern "C" __global__ void rfm_clamp(const float* x, float* y, float bound, long long n) {
+    RFM_FOR_EACH(i, n) { y[i] = fminf(fmaxf(x[i], -bound), bound); }
+}
+
 // out = 1 where a < b, 0.5 where a == b, 0 elsewhere: Kernels.minimumShare.
 extern "C" __global__ void rfm_minimum_share(const float* a, const float* b, float* out, long long n) {
     RFM_FOR_EACH(i, n) { out[i] = a[i] < b[i] ? 1.0f : (a[i] == b[i] ? 0.5f : 0.0f); }

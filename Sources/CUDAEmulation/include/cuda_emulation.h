@@ -48,9 +48,16 @@ void rfm_emulate_categorical(const float *logits, long long *indices, long long 
 void rfm_emulate_sinusoidal_embedding(const float *x, const float *f, float *out, long long n, long long half, int blocks, int threads);
 // The estimator's formulas; op: 0 reciprocal (p = offset), 1 ratio, 2 negated ratio,
 // 3 squared ratio, 4 one minus, 5 tanh log-Jacobian, 6 tanh score (p = λ), 7 control-variate
-// coefficient (p = ridge, q = clip), 8 minimum share.
+// coefficient (p = ridge, q = clip), 8 minimum share, 9 clamp (p = bound).
 void rfm_emulate_estimator_formula(int op, const float *a, const float *b, float *out, float p, float q, long long n, int blocks,
                                    int threads);
+
+
+// Whether the kernel `name` of rfm_kernels.cu is known to the emulation.
+int rfm_emulate_has_kernel(const char *name);
+// Launches the kernel `name` as cuLaunchKernel would: `parameters` points to one pointer per
+// kernel parameter, each to the parameter's value. Returns 0, or -1 for an unknown kernel.
+int rfm_emulate_launch(const char *name, void **parameters, int blocks, int threads);
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,8 @@ import TensorCore
 ///     σₖ  = (α/β)·y₀ᵏ + (1 − tanh²y₁ᵏ) ⊙ ∇ₐQ/λ − 2·tanh y₁ᵏ     posterior score at y₁ᵏ
 ///     ŷ₁  = Σ wₖ y₁ᵏ + c ⊙ Σ wₖ σₖ,     ŷ₀ = (y_t − α·ŷ₁)/β
 ///
+/// (optionally with `ŷ₁` projected onto a box, ``Settings/endpointBound``).
+///
 /// Without squashing (targets defined directly on ℝᵈ) the tanh and its Jacobian terms drop out.
 /// The flow's velocity target is `ŷ₁ − ŷ₀`; a diffusion's noise target is `ŷ₀`.
 public final class PosteriorEstimator {
@@ -25,11 +27,20 @@ public final class PosteriorEstimator {
         public var controlVariate: ControlVariate
         /// Whether actions are `tanh(y)` (RL) or `y` itself (targets on ℝᵈ).
         public var squash: Bool
+        /// When set, `ŷ₁` is projected onto the box `[−b, b]ᵈ` before `ŷ₀` is formed. For a target
+        /// whose support lies in that box the exact posterior mean does too (it is an average of
+        /// points of the support), so the projection can only move an estimate closer to it. It
+        /// bounds the error of the self-normalised estimate where the proposal is wide and the
+        /// effective sample size is near one (small α/β). Off in the paper preset (its latents
+        /// are unbounded); the two-moons toy uses it for every method alike.
+        public var endpointBound: Float?
 
-        public init(samples: Int, controlVariate: ControlVariate, squash: Bool = true) {
+        public init(samples: Int, controlVariate: ControlVariate, squash: Bool = true, endpointBound: Float? = nil) {
+            precondition(endpointBound.map { $0 > 0 } ?? true, "PosteriorEstimator: the endpoint bound must be positive")
             self.samples = samples
             self.controlVariate = controlVariate
             self.squash = squash
+            self.endpointBound = endpointBound
         }
     }
 
@@ -137,6 +148,7 @@ public final class PosteriorEstimator {
         let y1Post = ws.matrix(g, d), y0Post = ws.matrix(g, d)
         Kernels.multiply(c, sigmaBar, into: y1Post)
         Kernels.add(y1Post, yBar, into: y1Post)
+        if let b = settings.endpointBound { Kernels.clamp(y1Post, bound: b, into: y1Post) }
         let minusAlphaOverBeta = ws.vector(g), invBeta = ws.vector(g)
         Kernels.ratio(alpha, beta, negated: true, into: minusAlphaOverBeta)
         Kernels.reciprocal(beta, into: invBeta)

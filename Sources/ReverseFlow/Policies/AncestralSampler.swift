@@ -50,7 +50,7 @@ final class AncestralSampler {
                 noise.fill(z)
                 Kernels.axpy(betas[k].squareRoot() * tau, z, x)
             }
-            if let c = clip { Kernels.map(x, into: x) { min(max($0, -c), c) } }
+            if let c = clip { Kernels.clamp(x, bound: c, into: x) }
         }
         return x
     }

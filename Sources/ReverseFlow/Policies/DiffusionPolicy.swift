@@ -83,7 +83,7 @@ public final class DiffusionPolicy: GenerativePolicy {
         let ab = alphaBars[i], abPrev = alphaBars[i - 1]
         let sqrtAb = ab.squareRoot(), sqrtOneMinus = (1 - ab).squareRoot()
         Kernels.zipMap(x, eps, into: x0) { xi, e in (xi - sqrtOneMinus * e) / sqrtAb }
-        if let c = settings.clipDenoised { Kernels.map(x0, into: x0) { min(max($0, -c), c) } }
+        if let c = settings.clipDenoised { Kernels.clamp(x0, bound: c, into: x0) }
         switch settings.sampler {
         case .ddim:
             let a = abPrev.squareRoot(), b = (1 - abPrev).squareRoot()

@@ -57,6 +57,10 @@ public enum TwoMoonsExperiment {
         public var clipDenoised: Float? = 3
         /// The flow's time margin t_min.
         public var tMin: Float = 0.01
+        /// Box `[−b, b]²` onto which every method's posterior endpoint estimate is projected
+        /// (``PosteriorEstimator/Settings/endpointBound``); nil for none. The same box as the
+        /// diffusions' clip: the target lives well inside it, so the exact posterior mean does too.
+        public var endpointBound: Float? = 3
 
         public init(method: Method, steps: Int? = nil) {
             self.method = method
@@ -102,7 +106,8 @@ public enum TwoMoonsExperiment {
                                                               clipDenoised: s.clipDenoised))
         }
         let estimator = PosteriorEstimator(actionDim: 2, settings: .init(samples: s.posteriorSamples,
-                                                                          controlVariate: s.method.controlVariate, squash: false))
+                                                                          controlVariate: s.method.controlVariate, squash: false,
+                                                                          endpointBound: s.endpointBound))
         let learner = PolicyLearner(policy: policy, estimator: estimator,
                                     settings: .init(learningRate: s.learningRate, maxGradNorm: s.maxGradNorm))
         let start = Stopwatch.now()

@@ -1,0 +1,63 @@
+import CBLAS
+import CUDAEmulation
+import Foundation
+
+/// The CUDA backend without a GPU: "device memory" is host memory, a launch runs the kernel of
+/// `rfm_kernels.cu` compiled for the CPU (the `CUDAEmulation` target) over every (block, thread)
+/// of the grid, and the column-major SGEMM is OpenBLAS's. Everything above ``DeviceRuntime`` (the
+/// row-major products, argument packing, launch geometry, buffer views) runs unchanged, so it is
+/// tested on every machine. Copies are checked against the allocations they touch.
+final class EmulatedRuntime: DeviceRuntime, @unchecked Sendable {
+    let info = DeviceInfo(name: "CUDA emulation on the CPU", memoryBytes: Int(ProcessInfo.processInfo.physicalMemory),
+                          capability: 0, driverVersion: "none", compilerVersion: "none", libraryPaths: [:], emulated: true)
+    private let lock = NSLock()
+    private var allocations: [UInt64: Int] = [:]
+
+    func allocate(bytes: Int) throws -> UInt64 {
+        let size = max(bytes, 4)
+        guard let p = calloc(size, 1) else { throw CUDAError("emulated allocation of \(bytes) bytes failed") }
+        let address = UInt64(UInt(bitPattern: p))
+        lock.withLock { allocations[address] = size }
+        return address
+    }
+
+    func free(_ address: UInt64) {
+        lock.withLock { _ = allocations.removeValue(forKey: address) }
+        Foundation.free(UnsafeMutableRawPointer(bitPattern: UInt(address)))
+    }
+
+    /// Throws unless `[address, address + bytes)` lies inside one live allocation.
+    private func checkRange(_ address: UInt64, _ bytes: Int, _ what: String) throws {
+        let inside = lock.withLock {
+            allocations.contains { start, size in address >= start && address + UInt64(bytes) <= start + UInt64(size) }
+        }
+        guard inside else { throw CUDAError("\(what): \(bytes) bytes at 0x\(String(address, radix: 16)) are outside every allocation") }
+    }
+
+    func upload(to address: UInt64, from host: UnsafeRawPointer, bytes: Int) throws {
+        try checkRange(address, bytes, "upload")
+        UnsafeMutableRawPointer(bitPattern: UInt(address))!.copyMemory(from: host, byteCount: bytes)
+    }
+
+    func download(from address: UInt64, into host: UnsafeMutableRawPointer, bytes: Int) throws {
+        try checkRange(address, bytes, "download")
+        host.copyMemory(from: UnsafeRawPointer(bitPattern: UInt(address))!, byteCount: bytes)
+    }
+
+    func launch(_ kernel: String, blocks: Int, threads: Int, parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
+        guard rfm_emulate_launch(kernel, parameters, Int32(blocks), Int32(threads)) == 0 else {
+            throw CUDAError("kernel \(kernel) is unknown to the emulation")
+        }
+    }
+
+    func sgemmColumnMajor(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                          a: UInt64, lda: Int, b: UInt64, ldb: Int, beta: Float, c: UInt64, ldc: Int) throws {
+        func pointer(_ address: UInt64) -> UnsafeMutablePointer<Float> { UnsafeMutablePointer(bitPattern: UInt(address))! }
+        cblas_sgemm(CblasColMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, pointer(a), Int32(lda), pointer(b), Int32(ldb), beta, pointer(c), Int32(ldc))
+    }
+
+    func setTF32(_ on: Bool) throws {}
+
+    func synchronize() throws {}
+}
