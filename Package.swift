@@ -47,7 +47,7 @@ let package = Package(
         // The CUDA backend's runtime layer: driver API, cuBLAS and NVRTC opened with dlopen at run
         // time (the build needs no CUDA).
         // Without a GPU it runs on CUDAEmulation and OpenBLAS instead (CUDADevice.emulated()).
-        .target(name: "CUDA", dependencies: ["CUDAEmulation", "CBLAS"], resources: [.copy("Kernels")], swiftSettings: fastMath),
+        .target(name: "CUDA", dependencies: ["TensorCore", "CUDAEmulation", "CBLAS"], resources: [.copy("Kernels")], swiftSettings: fastMath),
         // The CUDA kernels' source compiled for the CPU, one (block, thread) at a time: tests check
         // each kernel against its CPU counterpart on machines without a GPU.
         .target(name: "CUDAEmulation", path: "Sources/CUDAEmulation"),
@@ -72,7 +72,7 @@ let package = Package(
             swiftSettings: fastMath + mujocoHeaders
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet"]),
+        .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow"], swiftSettings: mujocoHeaders),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReverseFlowTests",

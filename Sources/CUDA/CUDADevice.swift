@@ -182,6 +182,8 @@ public final class CUDADevice: @unchecked Sendable {
     /// word (`unsigned long long`) or a float.
     enum Argument {
         case address(DeviceBuffer)
+        /// A raw device address (a tensor's storage).
+        case pointer(UInt64)
         case int(Int)
         case word(UInt64)
         case float(Float)
@@ -190,6 +192,7 @@ public final class CUDADevice: @unchecked Sendable {
         var slot: UInt64 {
             switch self {
             case .address(let b): b.address
+            case .pointer(let p): p
             case .int(let i): UInt64(bitPattern: Int64(i))
             case .word(let w): w
             case .float(let f): UInt64(f.bitPattern)

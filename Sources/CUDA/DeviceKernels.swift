@@ -50,12 +50,18 @@ public enum DeviceKernels {
     public static let controlVariateCoefficient = "rfm_control_variate_coefficient"
     public static let minimumShare = "rfm_minimum_share"
     public static let clamp = "rfm_clamp"
+    public static let sumPartial = "rfm_sum_partial"
+    public static let squaredDifferencePartial = "rfm_squared_difference_partial"
+    public static let fill = "rfm_fill"
+    public static let copyMatrix = "rfm_copy_matrix"
+    public static let addMatrix = "rfm_add_matrix"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
                              groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial,
                              fillUniform, fillNormal, categorical, sinusoidalEmbedding, reciprocal, ratio, squaredRatio,
-                             oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare, clamp]
+                             oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare, clamp,
+                             sumPartial, squaredDifferencePartial, fill, copyMatrix, addMatrix]
 
     /// The CUDA C source.
     public static func source() throws -> String {

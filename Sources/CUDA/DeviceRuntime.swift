@@ -15,6 +15,8 @@ protocol DeviceRuntime: AnyObject, Sendable {
     func upload(to address: UInt64, from host: UnsafeRawPointer, bytes: Int) throws
     /// Waits for queued work, then copies.
     func download(from address: UInt64, into host: UnsafeMutableRawPointer, bytes: Int) throws
+    /// A copy within device memory, queued after earlier work.
+    func copyOnDevice(from source: UInt64, to destination: UInt64, bytes: Int) throws
     /// Launches `kernel` on a one-dimensional grid; `parameters` holds one pointer per kernel
     /// parameter, each to the parameter's value (the driver's `kernelParams`).
     func launch(_ kernel: String, blocks: Int, threads: Int, parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws

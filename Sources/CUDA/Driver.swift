@@ -25,6 +25,7 @@ final class Driver: @unchecked Sendable {
     let cuMemFree: @convention(c) (DevicePointer) -> Result
     let cuMemcpyHtoD: @convention(c) (DevicePointer, UnsafeRawPointer, Int) -> Result
     let cuMemcpyDtoH: @convention(c) (UnsafeMutableRawPointer, DevicePointer, Int) -> Result
+    let cuMemcpyDtoD: @convention(c) (DevicePointer, DevicePointer, Int) -> Result
     let cuMemsetD32: @convention(c) (DevicePointer, UInt32, Int) -> Result
     let cuModuleLoadData: @convention(c) (UnsafeMutablePointer<OpaquePointer?>, UnsafeRawPointer) -> Result
     let cuModuleGetFunction: @convention(c) (UnsafeMutablePointer<OpaquePointer?>, OpaquePointer?, UnsafePointer<CChar>) -> Result
@@ -54,6 +55,7 @@ final class Driver: @unchecked Sendable {
         cuMemFree = try library.function("cuMemFree_v2")
         cuMemcpyHtoD = try library.function("cuMemcpyHtoD_v2")
         cuMemcpyDtoH = try library.function("cuMemcpyDtoH_v2")
+        cuMemcpyDtoD = try library.function("cuMemcpyDtoD_v2")
         cuMemsetD32 = try library.function("cuMemsetD32_v2")
         cuModuleLoadData = try library.function("cuModuleLoadData")
         cuModuleGetFunction = try library.function("cuModuleGetFunction")

@@ -66,6 +66,10 @@ final class DriverRuntime: DeviceRuntime, @unchecked Sendable {
         try driver.check(driver.cuMemcpyDtoH(host, address, bytes), "cuMemcpyDtoH")
     }
 
+    func copyOnDevice(from source: UInt64, to destination: UInt64, bytes: Int) throws {
+        try driver.check(driver.cuMemcpyDtoD(destination, source, bytes), "cuMemcpyDtoD")
+    }
+
     func launch(_ kernel: String, blocks: Int, threads: Int, parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
         guard let function = functions[kernel] else { throw CUDAError("kernel \(kernel) was not compiled") }
         try driver.check(driver.cuLaunchKernel(function, UInt32(blocks), 1, 1, UInt32(threads), 1, 1, 0, nil, parameters, nil),

@@ -7,6 +7,9 @@ import Foundation
 /// of the grid, and the column-major SGEMM is OpenBLAS's. Everything above ``DeviceRuntime`` (the
 /// row-major products, argument packing, launch geometry, buffer views) runs unchanged, so it is
 /// tested on every machine. Copies are checked against the allocations they touch.
+///
+/// Device addresses are host addresses moved by `RFM_EMULATED_ADDRESS_OFFSET` out of the address
+/// space, so Swift code that dereferences device memory faults here as it would with a GPU.
 final class EmulatedRuntime: DeviceRuntime, @unchecked Sendable {
     let info = DeviceInfo(name: "CUDA emulation on the CPU", memoryBytes: Int(ProcessInfo.processInfo.physicalMemory),
                           capability: 0, driverVersion: "none", compilerVersion: "none", libraryPaths: [:], emulated: true)
@@ -16,14 +19,21 @@ final class EmulatedRuntime: DeviceRuntime, @unchecked Sendable {
     func allocate(bytes: Int) throws -> UInt64 {
         let size = max(bytes, 4)
         guard let p = calloc(size, 1) else { throw CUDAError("emulated allocation of \(bytes) bytes failed") }
-        let address = UInt64(UInt(bitPattern: p))
+        let address = UInt64(UInt(bitPattern: p)) + Self.offset
         lock.withLock { allocations[address] = size }
         return address
     }
 
     func free(_ address: UInt64) {
         lock.withLock { _ = allocations.removeValue(forKey: address) }
-        Foundation.free(UnsafeMutableRawPointer(bitPattern: UInt(address)))
+        Foundation.free(host(address))
+    }
+
+    static let offset = UInt64(RFM_EMULATED_ADDRESS_OFFSET)
+
+    /// The host memory behind an emulated device address.
+    private func host(_ address: UInt64) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(bitPattern: UInt(address - Self.offset))!
     }
 
     /// Throws unless `[address, address + bytes)` lies inside one live allocation.
@@ -36,12 +46,18 @@ final class EmulatedRuntime: DeviceRuntime, @unchecked Sendable {
 
     func upload(to address: UInt64, from host: UnsafeRawPointer, bytes: Int) throws {
         try checkRange(address, bytes, "upload")
-        UnsafeMutableRawPointer(bitPattern: UInt(address))!.copyMemory(from: host, byteCount: bytes)
+        self.host(address).copyMemory(from: host, byteCount: bytes)
     }
 
     func download(from address: UInt64, into host: UnsafeMutableRawPointer, bytes: Int) throws {
         try checkRange(address, bytes, "download")
-        host.copyMemory(from: UnsafeRawPointer(bitPattern: UInt(address))!, byteCount: bytes)
+        host.copyMemory(from: self.host(address), byteCount: bytes)
+    }
+
+    func copyOnDevice(from source: UInt64, to destination: UInt64, bytes: Int) throws {
+        try checkRange(source, bytes, "device copy")
+        try checkRange(destination, bytes, "device copy")
+        host(destination).copyMemory(from: host(source), byteCount: bytes)
     }
 
     func launch(_ kernel: String, blocks: Int, threads: Int, parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
@@ -52,7 +68,7 @@ final class EmulatedRuntime: DeviceRuntime, @unchecked Sendable {
 
     func sgemmColumnMajor(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                           a: UInt64, lda: Int, b: UInt64, ldb: Int, beta: Float, c: UInt64, ldc: Int) throws {
-        func pointer(_ address: UInt64) -> UnsafeMutablePointer<Float> { UnsafeMutablePointer(bitPattern: UInt(address))! }
+        func pointer(_ address: UInt64) -> UnsafeMutablePointer<Float> { host(address).assumingMemoryBound(to: Float.self) }
         cblas_sgemm(CblasColMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, pointer(a), Int32(lda), pointer(b), Int32(ldb), beta, pointer(c), Int32(ldc))
     }

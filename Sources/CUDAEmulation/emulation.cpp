@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <type_traits>
 #include <utility>
 
 namespace {
@@ -202,9 +203,20 @@ extern "C" void rfm_emulate_estimator_formula(int op, const float *a, const floa
 // parameter's value. The emulated runtime (EmulatedRuntime.swift) launches the same way: it
 // looks a kernel up by name here and unpacks the array into a call with the kernel's own types.
 namespace {
+// A parameter's value from its slot; device addresses (pointer parameters) are the emulated
+// runtime's, moved out of the host's address space, and are mapped back here.
+template <class A> A parameter(void *slot) {
+    if constexpr (std::is_pointer<A>::value) {
+        unsigned long long address = *static_cast<unsigned long long *>(slot);
+        return reinterpret_cast<A>(address - RFM_EMULATED_ADDRESS_OFFSET);
+    } else {
+        return *static_cast<A *>(slot);
+    }
+}
+
 template <class... A, size_t... I>
 void invokeWith(void (*kernel)(A...), void **parameters, std::index_sequence<I...>) {
-    kernel(*static_cast<A *>(parameters[I])...);
+    kernel(parameter<A>(parameters[I])...);
 }
 
 template <class... A> struct Invoker {
@@ -267,6 +279,11 @@ const Entry entries[] = {
     RFM_ENTRY(rfm_control_variate_coefficient),
     RFM_ENTRY(rfm_clamp),
     RFM_ENTRY(rfm_minimum_share),
+    RFM_ENTRY(rfm_sum_partial),
+    RFM_ENTRY(rfm_squared_difference_partial),
+    RFM_ENTRY(rfm_fill),
+    RFM_ENTRY(rfm_copy_matrix),
+    RFM_ENTRY(rfm_add_matrix),
 };
 #undef RFM_ENTRY
 

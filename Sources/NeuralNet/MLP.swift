@@ -135,7 +135,7 @@ public final class MLP: ParameterContainer {
         if s.activation != .identity || s.residual {
             out = cache.workspace.matrix(z.rows, z.cols)
             s.activation.apply(z, into: out)
-            if s.residual { addMatrix(h, to: out) }
+            if s.residual { Kernels.add(h, to: out.matrix) }
         }
         cache.preActivations.append(z)
         cache.outputs.append(out)
@@ -176,12 +176,5 @@ public final class MLP: ParameterContainer {
             g = dx
         }
         return g
-    }
-
-    private func addMatrix(_ x: MatrixRef, to out: Tensor) {
-        for r in 0..<out.rows {
-            let src = x.base + r * x.stride, dst = out.data + r * out.cols
-            for j in 0..<out.cols { dst[j] += src[j] }
-        }
     }
 }

@@ -6,11 +6,18 @@ import TensorCore
 /// factorisation, multiply each column of Q by the sign of R's diagonal (so the law is Haar), and
 /// transpose when `n_in < n_out`. The result has orthonormal columns (`n_in ≥ n_out`) or rows,
 /// times `gain`. The factorisation runs in Float64 (modified Gram–Schmidt, applied twice for
-/// orthogonality to rounding) and is rounded to Float32 at the end.
+/// orthogonality to rounding) and is rounded to Float32 at the end. A kernel on a device is
+/// computed on the host and copied there.
 public func fillOrthogonal(_ kernel: Tensor, gain: Float, rng: inout RandomStream) {
+    if kernel.device != nil {
+        let host = Tensor(rows: kernel.rows, cols: kernel.cols, on: nil)
+        fillOrthogonal(host, gain: gain, rng: &rng)
+        kernel.assign(host)
+        return
+    }
     let nIn = kernel.rows, nOut = kernel.cols
     let tall = max(nIn, nOut), wide = min(nIn, nOut)
-    let g = Tensor(rows: tall, cols: wide)
+    let g = Tensor(rows: tall, cols: wide, on: nil)
     rng.fillNormal(g)
     // Columns of the tall matrix, in Float64.
     var q = [[Double]](repeating: [Double](repeating: 0, count: tall), count: wide)

@@ -2,6 +2,10 @@ extension Kernels {
     /// `y ← max(x, 0)` (in place is fine).
     @inlinable public static func relu(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "relu")
+        if let d = device("relu", x, y) {
+            d.run(.unary(.relu, x: x.data, y: y.data, count: x.count))
+            return
+        }
         let p = x.data, q = y.data
         for i in 0..<x.count { q[i] = max(p[i], 0) }
     }
@@ -9,6 +13,10 @@ extension Kernels {
     /// `dx ← dy ⊙ 1[x > 0]`, where `x` is the ReLU input (pre-activation); in place on `dy` is fine.
     @inlinable public static func reluBackward(_ dy: Tensor, input y: Tensor, into dx: Tensor) {
         checkShape(dy, y, "reluBackward"); checkShape(dy, dx, "reluBackward")
+        if let d = device("reluBackward", dy, y, dx) {
+            d.run(.derivative(.relu, dy: dy.data, x: y.data, dx: dx.data, count: dy.count))
+            return
+        }
         let g = dy.data, o = y.data, r = dx.data
         for i in 0..<dy.count { r[i] = o[i] > 0 ? g[i] : 0 }
     }
@@ -26,6 +34,10 @@ extension Kernels {
     /// left as a call per vector (this is the hottest elementwise kernel of a flow rollout).
     @inlinable public static func gelu(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "gelu")
+        if let d = device("gelu", x, y) {
+            d.run(.unary(.gelu, x: x.data, y: y.data, count: x.count))
+            return
+        }
         let src = x.data, dst = y.data, count = x.count
         var i = 0
         while i + 8 <= count {
@@ -71,6 +83,10 @@ extension Kernels {
     /// `x` is the GELU input (pre-activation). In place on `dy` is fine.
     @inlinable public static func geluBackward(_ dy: Tensor, input x: Tensor, into dx: Tensor) {
         checkShape(dy, x, "geluBackward"); checkShape(dy, dx, "geluBackward")
+        if let d = device("geluBackward", dy, x, dx) {
+            d.run(.derivative(.gelu, dy: dy.data, x: x.data, dx: dx.data, count: dy.count))
+            return
+        }
         let c = geluScale, k = geluCubic
         forEachLane(x.data, dy.data, dx.data, count: x.count) { v, g in
             let v2: Lanes = v * v
@@ -84,6 +100,10 @@ extension Kernels {
     /// `y ← tanh(x)` (in place is fine).
     @inlinable public static func tanh(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "tanh")
+        if let d = device("tanh", x, y) {
+            d.run(.unary(.tanh, x: x.data, y: y.data, count: x.count))
+            return
+        }
         forEachLane(x.data, y.data, count: x.count) { tanh($0) }
     }
 }

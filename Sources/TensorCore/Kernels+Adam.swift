@@ -10,6 +10,11 @@ extension Kernels {
                                            correction1 c1: Float, correction2 c2: Float, epsilon: Float) {
         precondition(p.count == g.count && m.count == g.count && v.count == g.count,
                      "adamStep: parameter \(p.count), moments \(m.count)/\(v.count), gradient \(g.count) elements")
+        if let d = device("adamStep", p, m, v, g) {
+            d.run(.adam(parameter: p.data, firstMoment: m.data, secondMoment: v.data, gradient: g.data, learningRate: lr,
+                        beta1: b1, beta2: b2, correction1: c1, correction2: c2, epsilon: epsilon, count: g.count))
+            return
+        }
         let pp = p.data, mm = m.data, vv = v.data, gg = g.data
         for j in 0..<g.count {
             let gj = gg[j]

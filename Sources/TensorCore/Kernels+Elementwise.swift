@@ -1,13 +1,26 @@
 extension Tensor {
     /// Sets every element to `value`.
     @inlinable public func fill(_ value: Float) {
-        data.update(repeating: value, count: count)
+        if let device {
+            device.run(.fill(x: data, value: value, count: count))
+        } else {
+            data.update(repeating: value, count: count)
+        }
     }
 
-    /// Copies `other`'s elements (same shape) into this tensor.
+    /// Copies `other`'s elements (same shape) into this tensor, wherever each of them lives
+    /// (between host and device, this is the upload or download).
     @inlinable public func assign(_ other: Tensor) {
         checkShape(self, other, "Tensor.assign")
-        data.update(from: other.data, count: count)
+        if device == nil && other.device == nil {
+            data.update(from: other.data, count: count)
+            return
+        }
+        if let a = device, let b = other.device, a !== b {
+            preconditionFailure("Tensor.assign: from \(b.name) to \(a.name); go through the host")
+        }
+        let d = (device ?? other.device)!
+        d.copy(count, from: other.data, onDevice: other.device != nil, to: data, onDevice: device != nil)
     }
 }
 
@@ -15,6 +28,10 @@ extension Kernels {
     /// `out ← a + b` (in place is fine).
     @inlinable public static func add(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "add"); checkShape(a, out, "add")
+        if let d = device("add", a, b, out) {
+            d.run(.binary(.add, a: a.data, b: b.data, out: out.data, count: a.count))
+            return
+        }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = x[i] + y[i] }
     }
@@ -22,6 +39,10 @@ extension Kernels {
     /// `out ← a − b` (in place is fine).
     @inlinable public static func subtract(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "subtract"); checkShape(a, out, "subtract")
+        if let d = device("subtract", a, b, out) {
+            d.run(.binary(.subtract, a: a.data, b: b.data, out: out.data, count: a.count))
+            return
+        }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = x[i] - y[i] }
     }
@@ -29,6 +50,10 @@ extension Kernels {
     /// `out ← a ⊙ b`, the elementwise product (in place is fine).
     @inlinable public static func multiply(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "multiply"); checkShape(a, out, "multiply")
+        if let d = device("multiply", a, b, out) {
+            d.run(.binary(.multiply, a: a.data, b: b.data, out: out.data, count: a.count))
+            return
+        }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = x[i] * y[i] }
     }
@@ -36,6 +61,7 @@ extension Kernels {
     /// `y ← f(x)` elementwise for a small pointwise function (specialised and inlined at the
     /// call site). In place is fine.
     @inlinable public static func map(_ x: Tensor, into y: Tensor, _ f: (Float) -> Float) {
+        requireHost("map", x, y)
         precondition(x.count == y.count, "map: \(x.count) inputs, \(y.count) outputs")
         let p = x.data, q = y.data
         for i in 0..<x.count { q[i] = f(p[i]) }
@@ -43,6 +69,7 @@ extension Kernels {
 
     /// `out ← f(a, b)` elementwise (in place is fine).
     @inlinable public static func zipMap(_ a: Tensor, _ b: Tensor, into out: Tensor, _ f: (Float, Float) -> Float) {
+        requireHost("zipMap", a, b, out)
         precondition(a.count == b.count && a.count == out.count, "zipMap: \(a.count), \(b.count), \(out.count) elements")
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = f(x[i], y[i]) }
@@ -51,6 +78,10 @@ extension Kernels {
     /// Adds one view to another of the same size, in place on `y` (`y ← y + x`).
     @inlinable public static func add(_ x: MatrixRef, to y: MatrixRef) {
         precondition(x.rows == y.rows && x.cols == y.cols, "add(view): \(x.rows)×\(x.cols) to \(y.rows)×\(y.cols)")
+        if let d = device("add(_:to:)", x, y) {
+            d.run(.addMatrix(x: x, y: y))
+            return
+        }
         for i in 0..<x.rows {
             let xs = x.base + i * x.stride, ys = y.base + i * y.stride
             for j in 0..<x.cols { ys[j] += xs[j] }
@@ -60,6 +91,10 @@ extension Kernels {
     /// `out ← min(a, b)` elementwise (in place is fine).
     @inlinable public static func minimum(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "minimum"); checkShape(a, out, "minimum")
+        if let d = device("minimum", a, b, out) {
+            d.run(.binary(.minimum, a: a.data, b: b.data, out: out.data, count: a.count))
+            return
+        }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = min(x[i], y[i]) }
     }
@@ -67,6 +102,7 @@ extension Kernels {
     /// `out ← min(max(a, −bound), bound)` elementwise, the projection onto the box `[−bound, bound]ᵈ`
     /// (in place is fine).
     @inlinable public static func clamp(_ a: Tensor, bound: Float, into out: Tensor) {
+        requireHost("clamp", a, out)
         checkShape(a, out, "clamp")
         precondition(bound >= 0, "clamp: negative bound \(bound)")
         let x = a.data, z = out.data
@@ -76,6 +112,10 @@ extension Kernels {
     /// `out ← s · a` (in place is fine).
     @inlinable public static func scale(_ a: Tensor, by s: Float, into out: Tensor) {
         checkShape(a, out, "scale")
+        if let d = device("scale", a, out) {
+            d.run(.scale(x: a.data, by: s, out: out.data, count: a.count))
+            return
+        }
         let x = a.data, z = out.data
         for i in 0..<a.count { z[i] = s * x[i] }
     }
@@ -83,6 +123,10 @@ extension Kernels {
     /// `y ← y + α·x`.
     @inlinable public static func axpy(_ alpha: Float, _ x: Tensor, _ y: Tensor) {
         checkShape(x, y, "axpy")
+        if let d = device("axpy", x, y) {
+            d.run(.axpy(alpha: alpha, x: x.data, y: y.data, count: x.count))
+            return
+        }
         let p = x.data, q = y.data
         for i in 0..<x.count { q[i] += alpha * p[i] }
     }
@@ -90,6 +134,10 @@ extension Kernels {
     /// `a ← α·a + β·b`, the in-place linear blend used by Polyak averaging.
     @inlinable public static func blend(_ a: Tensor, _ alpha: Float, _ b: Tensor, _ beta: Float) {
         checkShape(a, b, "blend")
+        if let d = device("blend", a, b) {
+            d.run(.blend(a: a.data, alpha: alpha, b: b.data, beta: beta, count: a.count))
+            return
+        }
         let p = a.data, q = b.data
         for i in 0..<a.count { p[i] = alpha * p[i] + beta * q[i] }
     }
@@ -97,6 +145,10 @@ extension Kernels {
     /// Adds the vector `v` `[cols]` to every row of `m` `[rows, cols]` (bias broadcast), in place.
     @inlinable public static func addRowVector(_ v: Tensor, to m: Tensor) {
         precondition(v.count == m.cols, "addRowVector: vector of \(v.count) for \(m.cols) columns")
+        if let d = device("addRowVector", v, m) {
+            d.run(.addRowVector(v: v.data, m: m.data, rows: m.rows, cols: m.cols))
+            return
+        }
         let b = v.data
         for i in 0..<m.rows {
             let row = m.data + i * m.cols
@@ -106,6 +158,7 @@ extension Kernels {
 
     /// Adds `v[i]` to every element of row `i` of `m` `[rows, cols]` (`v` has `rows` elements), in place.
     @inlinable public static func addColumnVector(_ v: Tensor, to m: Tensor) {
+        requireHost("addColumnVector", v, m)
         precondition(v.count == m.rows, "addColumnVector: vector of \(v.count) for \(m.rows) rows")
         for i in 0..<m.rows {
             let row = m.data + i * m.cols, b = v.data[i]
@@ -135,6 +188,11 @@ extension Kernels {
 
     /// Copies a (possibly strided) view into another view of the same size.
     @inlinable public static func copy(_ src: MatrixRef, into dst: MatrixRef) {
+        if let d = device("copy", src, dst) {
+            precondition(src.rows == dst.rows && src.cols == dst.cols, "copy: \(src.rows)×\(src.cols) into \(dst.rows)×\(dst.cols)")
+            d.run(.copy(source: src, destination: dst))
+            return
+        }
         precondition(src.rows == dst.rows && src.cols == dst.cols,
                      "copy: \(src.rows)×\(src.cols) into \(dst.rows)×\(dst.cols)")
         for i in 0..<src.rows {
@@ -145,6 +203,7 @@ extension Kernels {
     /// Copies rows `indices[i]` of `src` into row `i` of `out` (gather, e.g. replay sampling or
     /// the resampled particle of each state).
     @inlinable public static func gatherRows(_ src: Tensor, _ indices: UnsafeBufferPointer<Int>, into out: Tensor) {
+        requireHost("gatherRows", src, out)
         precondition(out.rows == indices.count && out.cols == src.cols, "gatherRows: output shape \(out.shape)")
         for (i, r) in indices.enumerated() {
             precondition(r >= 0 && r < src.rows, "gatherRows: index \(r) out of 0..<\(src.rows)")
@@ -155,6 +214,7 @@ extension Kernels {
     /// Repeats each row of `src` `[rows, cols]` `times` times into `out` `[rows·times, cols]`
     /// (row r lands in rows r·times ..< (r+1)·times), e.g. a state for each of its particles.
     @inlinable public static func repeatRows(_ src: Tensor, times: Int, into out: Tensor) {
+        requireHost("repeatRows", src, out)
         precondition(out.rows == src.rows * times && out.cols == src.cols, "repeatRows: output shape \(out.shape)")
         for r in 0..<src.rows {
             let from = src.data + r * src.cols
@@ -164,6 +224,7 @@ extension Kernels {
 
     /// Whether every element is finite (no NaN or ±Inf).
     @inlinable public static func allFinite(_ a: Tensor) -> Bool {
+        requireHost("allFinite", a)
         let x = a.data
         for i in 0..<a.count where !x[i].isFinite { return false }
         return true

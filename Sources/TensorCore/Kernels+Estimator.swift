@@ -6,6 +6,7 @@ import Foundation
 extension Kernels {
     /// `y ← 1 / (x + offset)` (offset 0: the plain reciprocal; 1e-12: the ESS's guard).
     @inlinable public static func reciprocal(_ x: Tensor, plus offset: Float = 0, into y: Tensor) {
+        requireHost("reciprocal", x, y)
         checkShape(x, y, "reciprocal")
         let p = x.data, q = y.data
         if offset == 0 {
@@ -17,6 +18,7 @@ extension Kernels {
 
     /// `out ← a / b`, or `−a / b` when `negated`.
     @inlinable public static func ratio(_ a: Tensor, _ b: Tensor, negated: Bool = false, into out: Tensor) {
+        requireHost("ratio", a, b, out)
         checkShape(a, b, "ratio"); checkShape(a, out, "ratio")
         let x = a.data, y = b.data, z = out.data
         if negated {
@@ -28,6 +30,7 @@ extension Kernels {
 
     /// `out ← (a / b)²`: the gradient-expectation coefficient `((1 − t)/t)²` from β and α.
     @inlinable public static func squaredRatio(_ a: Tensor, _ b: Tensor, into out: Tensor) {
+        requireHost("squaredRatio", a, b, out)
         checkShape(a, b, "squaredRatio"); checkShape(a, out, "squaredRatio")
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = (x[i] / y[i]) * (x[i] / y[i]) }
@@ -35,6 +38,7 @@ extension Kernels {
 
     /// `y ← 1 − x` (β = 1 − t on the flow's path).
     @inlinable public static func oneMinus(_ x: Tensor, into y: Tensor) {
+        requireHost("oneMinus", x, y)
         checkShape(x, y, "oneMinus")
         let p = x.data, q = y.data
         for i in 0..<x.count { q[i] = 1 - p[i] }
@@ -43,6 +47,7 @@ extension Kernels {
     /// `out ← log sech² y = −2(|y| + log1p(e^{−2|y|}) − log 2)`: the tanh squashing's log-Jacobian
     /// per latent coordinate, stable for large |y|.
     @inlinable public static func tanhLogJacobian(_ y: Tensor, into out: Tensor) {
+        requireHost("tanhLogJacobian", y, out)
         checkShape(y, out, "tanhLogJacobian")
         let p = y.data, q = out.data
         for i in 0..<y.count {
@@ -54,6 +59,7 @@ extension Kernels {
     /// `out ← (1 − a²) ⊙ g / λ − 2a`: the latent score `∇_y log p₁` of the Boltzmann target under
     /// tanh squashing, from the actions `a = tanh y` and `g = ∇ₐQ`.
     @inlinable public static func tanhScore(actions a: Tensor, actionGradient g: Tensor, temperature lambda: Float, into out: Tensor) {
+        requireHost("tanhScore", a, g, out)
         checkShape(a, g, "tanhScore"); checkShape(a, out, "tanhScore")
         let x = a.data, y = g.data, z = out.data
         for i in 0..<a.count { z[i] = (1 - x[i] * x[i]) * y[i] / lambda - 2 * x[i] }
@@ -63,6 +69,7 @@ extension Kernels {
     /// coefficient from its weighted covariance and variance.
     @inlinable public static func controlVariateCoefficient(numerator: Tensor, denominator: Tensor, ridge: Float, clip: Float,
                                                            into c: Tensor) {
+        requireHost("controlVariateCoefficient", numerator, denominator, c)
         checkShape(numerator, denominator, "controlVariateCoefficient"); checkShape(numerator, c, "controlVariateCoefficient")
         let n = numerator.data, d = denominator.data, z = c.data
         for i in 0..<c.count { z[i] = min(max(-n[i] / (d[i] + ridge), -clip), clip) }
@@ -71,6 +78,7 @@ extension Kernels {
     /// `out ← 1` where `a < b`, `½` where `a = b`, `0` elsewhere: the share of `∂ min(a, b)` that
     /// flows to `a` (called with the arguments swapped for `b`'s share).
     @inlinable public static func minimumShare(_ a: Tensor, _ b: Tensor, into out: Tensor) {
+        requireHost("minimumShare", a, b, out)
         checkShape(a, b, "minimumShare"); checkShape(a, out, "minimumShare")
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = x[i] < y[i] ? 1 : (x[i] == y[i] ? 0.5 : 0) }

@@ -96,6 +96,7 @@ extension Kernels {
 
     /// `y ← eˣ` elementwise (in place is fine).
     @inlinable public static func exp(_ x: Tensor, into y: Tensor) {
+        requireHost("exp", x, y)
         checkShape(x, y, "exp")
         forEachLane(x.data, y.data, count: x.count) { exp($0) }
     }

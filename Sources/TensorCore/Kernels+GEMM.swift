@@ -83,6 +83,11 @@ extension Kernels {
         precondition(k == kb, "gemm: inner dimensions differ (\(k) vs \(kb))")
         precondition(c.rows == m && c.cols == n, "gemm: output is \(c.rows)×\(c.cols), product is \(m)×\(n)")
         if m == 0 || n == 0 { return }
+        if let d = device("gemm", a, b, c) {
+            FLOPCounter.add(2 * Double(m) * Double(n) * Double(k))
+            d.run(.gemm(a: a, transA: transA != .none, b: b, transB: transB != .none, c: c, alpha: alpha, beta: beta))
+            return
+        }
         if k == 0 {
             scaleInPlace(c, beta)
             return

@@ -5,6 +5,10 @@ extension Kernels {
     /// `accumulate` is set. This is the bias gradient of a dense layer.
     @inlinable public static func sumColumns(_ m: Tensor, into v: Tensor, accumulate: Bool = false) {
         precondition(v.count == m.cols, "sumColumns: output of \(v.count) for \(m.cols) columns")
+        if let d = device("sumColumns", m, v) {
+            d.run(.sumColumns(m: m.data, rows: m.rows, cols: m.cols, out: v.data, accumulate: accumulate))
+            return
+        }
         let out = v.data
         if !accumulate { out.update(repeating: 0, count: m.cols) }
         for i in 0..<m.rows {
@@ -15,6 +19,7 @@ extension Kernels {
 
     /// Row sums: `v[i] ← Σⱼ m[i, j]` (`v` has `m.rows` elements).
     @inlinable public static func sumRows(_ m: Tensor, into v: Tensor) {
+        requireHost("sumRows", m, v)
         precondition(v.count == m.rows, "sumRows: output of \(v.count) for \(m.rows) rows")
         for i in 0..<m.rows {
             let row = m.data + i * m.cols
@@ -26,12 +31,14 @@ extension Kernels {
 
     /// Row maxima: `v[i] ← maxⱼ m[i, j]` (−∞ for an empty row).
     @inlinable public static func maxRows(_ m: Tensor, into v: Tensor) {
+        requireHost("maxRows", m, v)
         precondition(v.count == m.rows, "maxRows: output of \(v.count) for \(m.rows) rows")
         for i in 0..<m.rows { v.data[i] = rowMax(m.data + i * m.cols, m.cols) }
     }
 
     /// Index of the largest element of each row (the first one on ties).
     @inlinable public static func argmaxRows(_ m: Tensor, into indices: UnsafeMutableBufferPointer<Int>) {
+        requireHost("argmaxRows", m)
         precondition(indices.count == m.rows, "argmaxRows: \(indices.count) outputs for \(m.rows) rows")
         for i in 0..<m.rows {
             let row = m.data + i * m.cols
@@ -44,6 +51,7 @@ extension Kernels {
     /// Stable row-wise log-sum-exp: `v[i] ← mᵢ + log Σⱼ exp(m[i, j] − mᵢ)` with `mᵢ` the row max,
     /// so entries of ±1e4 neither overflow nor underflow. A row of all −∞ gives −∞.
     @inlinable public static func logSumExpRows(_ m: Tensor, into v: Tensor) {
+        requireHost("logSumExpRows", m, v)
         precondition(v.count == m.rows, "logSumExpRows: output of \(v.count) for \(m.rows) rows")
         for i in 0..<m.rows {
             let row = m.data + i * m.cols
@@ -56,6 +64,7 @@ extension Kernels {
     /// Row-wise softmax `out[i, j] ← exp(m[i, j] − mᵢ) / Σₖ exp(m[i, k] − mᵢ)`, max-shifted for
     /// stability (in place is fine).
     @inlinable public static func softmaxRows(_ m: Tensor, into out: Tensor) {
+        requireHost("softmaxRows", m, out)
         checkShape(m, out, "softmaxRows")
         for i in 0..<m.rows {
             let row = m.data + i * m.cols, o = out.data + i * m.cols
@@ -68,6 +77,7 @@ extension Kernels {
     /// Row means and population standard deviations (two passes, so a large common offset does
     /// not cancel the spread): `mean[i] = (1/n) Σⱼ m[i, j]`, `std[i] = √((1/n) Σⱼ (m[i, j] − mean[i])²)`.
     @inlinable public static func meanAndStdRows(_ m: Tensor, mean: Tensor, std: Tensor) {
+        requireHost("meanAndStdRows", m, mean, std)
         precondition(mean.count == m.rows && std.count == m.rows, "meanAndStdRows: outputs for \(m.rows) rows")
         let n = Float(m.cols)
         for i in 0..<m.rows {
@@ -84,6 +94,9 @@ extension Kernels {
 
     /// `Σ xᵢ²` over the whole tensor, accumulated in Float64 for an accurate norm.
     @inlinable public static func sumOfSquares(_ a: Tensor) -> Double {
+        if let d = a.device {
+            return d.reduce(.sumOfSquares(x: a.data, count: a.count))
+        }
         let x = a.data
         var s: Double = 0
         for i in 0..<a.count { s += Double(x[i]) * Double(x[i]) }
@@ -92,6 +105,9 @@ extension Kernels {
 
     /// `Σ xᵢ` over the whole tensor, accumulated in Float64.
     @inlinable public static func sum(_ a: Tensor) -> Double {
+        if let d = a.device {
+            return d.reduce(.sum(x: a.data, count: a.count))
+        }
         let x = a.data
         var s: Double = 0
         for i in 0..<a.count { s += Double(x[i]) }
@@ -101,6 +117,9 @@ extension Kernels {
     /// Mean squared difference `(1/n) Σ (aᵢ − bᵢ)²`, accumulated in Float64.
     @inlinable public static func meanSquaredError(_ a: Tensor, _ b: Tensor) -> Double {
         checkShape(a, b, "meanSquaredError")
+        if let d = device("meanSquaredError", a, b) {
+            return a.count == 0 ? 0 : d.reduce(.sumOfSquaredDifferences(a: a.data, b: b.data, count: a.count)) / Double(a.count)
+        }
         let x = a.data, y = b.data
         var s: Double = 0
         for i in 0..<a.count {

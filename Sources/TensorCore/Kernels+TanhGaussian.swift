@@ -8,6 +8,7 @@ extension Kernels {
     /// `log π(a|s) = Σⱼ[−½εⱼ² − log σⱼ − ½ log 2π − log(1 − aⱼ² + 10⁻⁶)]` `[B, 1]`.
     @inlinable public static func tanhGaussianSample(_ out: Tensor, noise: Tensor, logStdRange: ClosedRange<Float>,
                                                      actions: Tensor, std: Tensor, insideClip: Tensor, logProbs: Tensor) {
+        requireHost("tanhGaussianSample", out, noise, actions, std)
         let b = noise.rows, d = noise.cols
         precondition(out.rows == b && out.cols == 2 * d && logProbs.count == b, "tanhGaussianSample: shapes \(out.shape), \(noise.shape)")
         let halfLog2Pi = 0.5 * Foundation.log(2 * Float.pi)
@@ -33,6 +34,7 @@ extension Kernels {
     /// `∂L/∂log σ = (∂L/∂u·σε − α/B)` where the clip lets it through, else 0.
     @inlinable public static func tanhGaussianBackward(actionGradient dQ: Tensor, actions: Tensor, std: Tensor, noise: Tensor,
                                                        insideClip: Tensor, alpha: Float, into dOut: Tensor) {
+        requireHost("tanhGaussianBackward", dQ, actions, std, noise)
         let b = actions.rows, d = actions.cols, inv = 1 / Float(b)
         precondition(dOut.rows == b && dOut.cols == 2 * d, "tanhGaussianBackward: output \(dOut.shape)")
         for i in 0..<b {

@@ -20,7 +20,8 @@ public enum Parallel {
 
     /// Workers a parallel region uses: the BLAS thread count, unless ``withWorkers(_:_:)``
     /// overrides it for the current task.
-    public static var workers: Int { override ?? configuredWorkers }
+    /// (1 while a ``ComputeDevice`` is current: the device is the parallelism.)
+    public static var workers: Int { Devices.current != nil ? 1 : override ?? configuredWorkers }
 
     @TaskLocal static var override: Int?
 
@@ -89,7 +90,8 @@ public enum Parallel {
                                          _ body: (Range<Int>, Range<Int>, Int) -> Void) -> Bool {
         let groupsPerBlock = max(1, blockRows / max(perGroup, 1))
         let blocks = (groups + groupsPerBlock - 1) / groupsPerBlock
-        guard blocks > 1 else { return false }
+        // On a device the whole batch is one block: its kernels cover every row at once.
+        guard blocks > 1, Devices.current == nil else { return false }
         forEachBlock(blocks) { block, worker in
             let g = (block * groupsPerBlock) ..< min(groups, (block + 1) * groupsPerBlock)
             body(g, (g.lowerBound * perGroup) ..< (g.upperBound * perGroup), worker)

@@ -81,6 +81,11 @@ public struct RandomStream: Sendable, Equatable {
 
     /// Fills `t` with independent uniforms in `[low, high)`.
     public mutating func fillUniform(_ t: Tensor, low: Float = 0, high: Float = 1) {
+        if let device = t.device {
+            device.run(.fillUniform(x: t.data, count: t.count, low: low, width: high - low, seed: seed, stream: stream, position: position))
+            position &+= UInt64((t.count + 3) / 4)
+            return
+        }
         let n = t.count, p = t.data, width = high - low
         var i = 0
         while i < n {
@@ -93,6 +98,11 @@ public struct RandomStream: Sendable, Equatable {
 
     /// Fills `t` with independent normals `N(mean, std²)` (Box–Muller, two per pair of words).
     public mutating func fillNormal(_ t: Tensor, mean: Float = 0, std: Float = 1) {
+        if let device = t.device {
+            device.run(.fillNormal(x: t.data, count: t.count, mean: mean, std: std, seed: seed, stream: stream, position: position))
+            position &+= UInt64((t.count + 3) / 4)
+            return
+        }
         let n = t.count, p = t.data
         var i = 0
         while i < n {
@@ -109,6 +119,7 @@ public struct RandomStream: Sendable, Equatable {
     /// CDF on a max-shifted row, one uniform per row).
     public mutating func categorical(logits: Tensor, into indices: UnsafeMutableBufferPointer<Int>) {
         precondition(indices.count == logits.rows, "categorical: \(indices.count) outputs for \(logits.rows) rows")
+        Kernels.requireHost("categorical", logits)
         for i in 0..<logits.rows {
             let row = logits.data + i * logits.cols
             let top = Kernels.rowMax(row, logits.cols)

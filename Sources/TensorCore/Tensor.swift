@@ -7,9 +7,15 @@
 ///
 /// A tensor can be re-shaped in place to any shape that fits its capacity (``reshape(_:_:)``);
 /// the ``Workspace`` uses that to recycle buffers without allocating.
+///
+/// Storage is on the host, or on a ``ComputeDevice`` (a GPU) when the tensor was made inside
+/// ``Devices/using(_:_:)`` or with `on:`; then `data` is a device address that only the kernels
+/// and copies use.
 public final class Tensor: @unchecked Sendable {
-    /// Start of the storage; valid for `capacity` elements.
+    /// Start of the storage; valid for `capacity` elements (a device address when ``device`` is set).
     public let data: UnsafeMutablePointer<Float>
+    /// Where the storage lives: nil for the host.
+    public let device: ComputeDevice?
     /// Number of elements the storage holds.
     public let capacity: Int
     /// Rows of the matrix view (1 for a vector).
@@ -25,39 +31,67 @@ public final class Tensor: @unchecked Sendable {
     /// The shape as a list, `[cols]` for a vector and `[rows, cols]` for a matrix.
     public var shape: [Int] { rank == 1 ? [cols] : [rows, cols] }
 
-    /// A zero-filled matrix `[rows, cols]`.
-    public init(rows: Int, cols: Int) {
+    /// A zero-filled matrix `[rows, cols]` on the thread's current device (the host outside
+    /// ``Devices/using(_:_:)``).
+    public convenience init(rows: Int, cols: Int) {
+        self.init(rows: rows, cols: cols, on: Devices.current)
+    }
+
+    /// A zero-filled matrix `[rows, cols]` on `device` (nil: the host).
+    public init(rows: Int, cols: Int, on device: ComputeDevice?) {
         precondition(rows >= 0 && cols >= 0, "Tensor: negative dimension \(rows)×\(cols)")
         self.rows = rows
         self.cols = cols
         self.rank = 2
         self.capacity = max(rows * cols, 1)
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
-        data = raw.bindMemory(to: Float.self, capacity: capacity)
-        data.initialize(repeating: 0, count: capacity)
+        self.device = device
+        if let device {
+            data = device.allocate(count: capacity)
+        } else {
+            let raw = UnsafeMutableRawPointer.allocate(
+                byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
+            data = raw.bindMemory(to: Float.self, capacity: capacity)
+            data.initialize(repeating: 0, count: capacity)
+        }
     }
 
-    /// A zero-filled vector `[count]`.
+    /// A zero-filled vector `[count]` on the current device.
     public convenience init(count: Int) {
-        self.init(rows: 1, cols: count)
+        self.init(count: count, on: Devices.current)
+    }
+
+    /// A zero-filled vector `[count]` on `device`.
+    public convenience init(count: Int, on device: ComputeDevice?) {
+        self.init(rows: 1, cols: count, on: device)
         rank = 1
     }
 
-    /// A tensor of the given shape (rank 1 or 2) filled with zeros.
-    public convenience init(shape: [Int]) {
+    /// A tensor of the given shape (rank 1 or 2) filled with zeros, on `device` (default: the
+    /// current device).
+    public convenience init(shape: [Int], on device: ComputeDevice? = Devices.current) {
         precondition(shape.count == 1 || shape.count == 2, "Tensor: rank must be 1 or 2, got shape \(shape)")
-        if shape.count == 1 { self.init(count: shape[0]) } else { self.init(rows: shape[0], cols: shape[1]) }
+        if shape.count == 1 { self.init(count: shape[0], on: device) } else { self.init(rows: shape[0], cols: shape[1], on: device) }
     }
 
-    /// A tensor of the given shape holding `values` in row-major order.
+    /// A host tensor of the given shape holding `values` in row-major order.
     public convenience init(shape: [Int], values: [Float]) {
-        self.init(shape: shape)
+        self.init(shape: shape, on: nil)
         precondition(values.count == count, "Tensor: \(values.count) values for shape \(shape)")
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    deinit { data.deallocate() }
+    deinit {
+        if let device { device.deallocate(data) } else { data.deallocate() }
+    }
+
+    /// Stops unless the storage is on the host (element access from Swift).
+    @inlinable func requireHostStorage() {
+        if let device { Self.hostAccessToDeviceTensor(device) }
+    }
+
+    @usableFromInline static func hostAccessToDeviceTensor(_ device: ComputeDevice) -> Never {
+        preconditionFailure("Tensor: host access to elements stored on \(device.name); copy them to the host first (toArray, assign)")
+    }
 
     /// Changes the shape in place; the new shape must fit the capacity. Contents are kept as raw
     /// memory (callers that need zeros call ``fill(_:)``).
@@ -82,37 +116,50 @@ public final class Tensor: @unchecked Sendable {
     @inlinable public subscript(row: Int, col: Int) -> Float {
         get {
             precondition(row >= 0 && row < rows && col >= 0 && col < cols, "Tensor index out of range")
+            requireHostStorage()
             return data[row * cols + col]
         }
         set {
             precondition(row >= 0 && row < rows && col >= 0 && col < cols, "Tensor index out of range")
+            requireHostStorage()
             data[row * cols + col] = newValue
         }
     }
 
     /// Element `i` in row-major order; bounds are checked.
     @inlinable public subscript(i: Int) -> Float {
-        get { precondition(i >= 0 && i < count, "Tensor index out of range"); return data[i] }
-        set { precondition(i >= 0 && i < count, "Tensor index out of range"); data[i] = newValue }
+        get { precondition(i >= 0 && i < count, "Tensor index out of range"); requireHostStorage(); return data[i] }
+        set { precondition(i >= 0 && i < count, "Tensor index out of range"); requireHostStorage(); data[i] = newValue }
     }
 
-    /// The elements in row-major order (allocates; for tests, I/O and diagnostics).
-    public func toArray() -> [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
+    /// The elements in row-major order (allocates; copies from a device; for tests, I/O and
+    /// diagnostics).
+    public func toArray() -> [Float] {
+        guard let device else { return Array(UnsafeBufferPointer(start: data, count: count)) }
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
+            device.copy(count, from: data, onDevice: true, to: buffer.baseAddress!, onDevice: false)
+            initialised = count
+        }
+    }
 
-    /// The elements as a mutable buffer over the current shape.
+    /// The elements as a mutable buffer over the current shape (host storage only).
     @inlinable public var buffer: UnsafeMutableBufferPointer<Float> {
-        UnsafeMutableBufferPointer(start: data, count: count)
+        requireHostStorage()
+        return UnsafeMutableBufferPointer(start: data, count: count)
     }
 
-    /// A new tensor with the same shape and contents.
-    public func copy() -> Tensor {
-        let t = Tensor(shape: shape)
-        t.data.update(from: data, count: count)
+    /// A new tensor with the same shape and contents, in the same place.
+    public func copy() -> Tensor { copy(to: device) }
+
+    /// A new tensor with the same shape and contents on `device` (nil: the host).
+    public func copy(to device: ComputeDevice?) -> Tensor {
+        let t = Tensor(shape: shape, on: device)
+        t.assign(self)
         return t
     }
 
-    /// A new zero tensor of the same shape.
-    public func zerosLike() -> Tensor { Tensor(shape: shape) }
+    /// A new zero tensor of the same shape, in the same place.
+    public func zerosLike() -> Tensor { Tensor(shape: shape, on: device) }
 
     /// Whether two tensors have the same shape.
     @inlinable public func sameShape(_ other: Tensor) -> Bool {
@@ -120,18 +167,18 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// A view of the whole tensor as a matrix operand.
-    @inlinable public var matrix: MatrixRef { MatrixRef(data, rows: rows, cols: cols, stride: cols) }
+    @inlinable public var matrix: MatrixRef { MatrixRef(data, rows: rows, cols: cols, stride: cols, device: device) }
 
     /// A view of rows `range` (contiguous, no copy).
     @inlinable public func rows(_ range: Range<Int>) -> MatrixRef {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Tensor.rows: \(range) out of 0..<\(rows)")
-        return MatrixRef(data + range.lowerBound * cols, rows: range.count, cols: cols, stride: cols)
+        return MatrixRef(data + range.lowerBound * cols, rows: range.count, cols: cols, stride: cols, device: device)
     }
 
     /// A view of columns `range` (strided, no copy).
     @inlinable public func columns(_ range: Range<Int>) -> MatrixRef {
         precondition(range.lowerBound >= 0 && range.upperBound <= cols, "Tensor.columns: \(range) out of 0..<\(cols)")
-        return MatrixRef(data + range.lowerBound, rows: rows, cols: range.count, stride: cols)
+        return MatrixRef(data + range.lowerBound, rows: rows, cols: range.count, stride: cols, device: device)
     }
 }
 
@@ -143,13 +190,16 @@ public struct MatrixRef {
     public let rows: Int
     public let cols: Int
     public let stride: Int
+    /// Where the elements live (nil: the host). Not retained: the tensor viewed keeps it alive.
+    public unowned(unsafe) let device: ComputeDevice?
 
-    @inlinable public init(_ base: UnsafeMutablePointer<Float>, rows: Int, cols: Int, stride: Int) {
+    @inlinable public init(_ base: UnsafeMutablePointer<Float>, rows: Int, cols: Int, stride: Int, device: ComputeDevice? = nil) {
         precondition(stride >= cols || rows <= 1, "MatrixRef: stride \(stride) < cols \(cols)")
         self.base = base
         self.rows = rows
         self.cols = cols
         self.stride = stride
+        self.device = device
     }
 
     /// Whether rows are packed back to back, so the view is one contiguous run of memory.
@@ -158,12 +208,12 @@ public struct MatrixRef {
     /// A view of rows `range` of this view.
     @inlinable public func rows(_ range: Range<Int>) -> MatrixRef {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "MatrixRef.rows: \(range) out of 0..<\(rows)")
-        return MatrixRef(base + range.lowerBound * stride, rows: range.count, cols: cols, stride: stride)
+        return MatrixRef(base + range.lowerBound * stride, rows: range.count, cols: cols, stride: stride, device: device)
     }
 
     /// A view of columns `range` of this view.
     @inlinable public func columns(_ range: Range<Int>) -> MatrixRef {
         precondition(range.lowerBound >= 0 && range.upperBound <= cols, "MatrixRef.columns: \(range) out of 0..<\(cols)")
-        return MatrixRef(base + range.lowerBound, rows: rows, cols: range.count, stride: stride)
+        return MatrixRef(base + range.lowerBound, rows: rows, cols: range.count, stride: stride, device: device)
     }
 }

@@ -13,5 +13,10 @@ double rfm_flops_read(void);
 int rfm_parallel_region_get(void);
 void rfm_parallel_region_set(int inside);
 
+// The calling thread's current compute device (an unretained Swift object; NULL for the host):
+// tensors made on this thread are allocated there (see TensorCore's Device.swift).
+void *rfm_current_device_get(void);
+void rfm_current_device_set(void *device);
+
 // Makes stdout line-buffered, so progress lines reach a pipe or a log file as they are printed.
 void rfm_line_buffer_stdout(void);

@@ -270,6 +270,50 @@ extern "C" __global__ void rfm_sum_of_squares_partial(const float* x, double* pa
     partial[t] = s;
 }
 
+// partial[t] = sum of x[i] (Kernels.sum) and of (a[i] - b[i])^2 (Kernels.meanSquaredError) over
+// the elements thread t visits, in double; the host adds the partials.
+extern "C" __global__ void rfm_sum_partial(const float* x, double* partial, long long n) {
+    long long t = blockIdx.x * (long long)blockDim.x + threadIdx.x;
+    double s = 0.0;
+    RFM_FOR_EACH(i, n) { s += (double)x[i]; }
+    partial[t] = s;
+}
+
+extern "C" __global__ void rfm_squared_difference_partial(const float* a, const float* b, double* partial, long long n) {
+    long long t = blockIdx.x * (long long)blockDim.x + threadIdx.x;
+    double s = 0.0;
+    RFM_FOR_EACH(i, n) {
+        double d = (double)a[i] - (double)b[i];
+        s += d * d;
+    }
+    partial[t] = s;
+}
+
+// ---- Layout: fills and strided copies ----
+
+// x[i] = value: Tensor.fill.
+extern "C" __global__ void rfm_fill(float* x, float value, long long n) {
+    RFM_FOR_EACH(i, n) { x[i] = value; }
+}
+
+// dst[r, c] = src[r, c] for rows x cols views with their own row strides: Kernels.copy (and the
+// column blocks of Kernels.concatColumns).
+extern "C" __global__ void rfm_copy_matrix(const float* src, long long srcStride, float* dst, long long dstStride, long long rows,
+                                           long long cols) {
+    RFM_FOR_EACH(i, rows * cols) {
+        long long r = i / cols, c = i % cols;
+        dst[r * dstStride + c] = src[r * srcStride + c];
+    }
+}
+
+// y[r, c] += x[r, c] for strided views: Kernels.add(_:to:) (the residual stages' skip).
+extern "C" __global__ void rfm_add_matrix(const float* x, long long xStride, float* y, long long yStride, long long rows, long long cols) {
+    RFM_FOR_EACH(i, rows * cols) {
+        long long r = i / cols, c = i % cols;
+        y[r * yStride + c] += x[r * xStride + c];
+    }
+}
+
 // ---- Random numbers: RandomStream's Philox4x32-10, so the GPU draws the CPU's numbers ----
 
 // Block `position` of stream (seed, stream): four 32-bit words (Random.swift's philox4x32).

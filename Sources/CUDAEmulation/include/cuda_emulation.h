@@ -53,10 +53,16 @@ void rfm_emulate_estimator_formula(int op, const float *a, const float *b, float
                                    int threads);
 
 
+// The emulated runtime's device addresses are host addresses plus this offset, which puts them
+// outside the x86-64 and arm64 user address spaces: host code that reads device memory without a
+// copy faults at once, as it would on a GPU. Launches and copies subtract it.
+#define RFM_EMULATED_ADDRESS_OFFSET 0x4000000000000000ULL
+
 // Whether the kernel `name` of rfm_kernels.cu is known to the emulation.
 int rfm_emulate_has_kernel(const char *name);
 // Launches the kernel `name` as cuLaunchKernel would: `parameters` points to one pointer per
-// kernel parameter, each to the parameter's value. Returns 0, or -1 for an unknown kernel.
+// kernel parameter, each to the parameter's value (pointer parameters hold emulated device
+// addresses). Returns 0, or -1 for an unknown kernel.
 int rfm_emulate_launch(const char *name, void **parameters, int blocks, int threads);
 
 #ifdef __cplusplus

@@ -1,0 +1,142 @@
+import Foundation
+import TensorCore
+
+/// The CUDA backend as a `TensorCore` compute device: tensors made inside
+/// `Devices.using(device) { … }` live in GPU memory, and the kernels of `TensorCore.Kernels`
+/// run there (cuBLAS for the products, the kernels of `rfm_kernels.cu` for the rest), so the
+/// algorithms above the kernels run unchanged on the GPU.
+///
+/// ``emulated()`` gives the same device on the CPU emulation, whose addresses fault if host code
+/// reads them: tests run whole updates on it against the CPU to check that every step stays on
+/// the device and computes the same numbers.
+///
+/// Kernels do not throw; a CUDA failure inside one stops the program with the call that failed.
+public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
+    public let cuda: CUDADevice
+    public var name: String { cuda.name }
+    private let lock = NSLock()
+    /// Float64 partial sums of the reductions, grown on demand.
+    private var partials: DeviceBuffer?
+
+    public init(_ cuda: CUDADevice) { self.cuda = cuda }
+
+    /// Device 0 of this machine's GPUs.
+    public static func open() throws -> CUDAComputeDevice { CUDAComputeDevice(try CUDADevice.open()) }
+
+    /// The backend on the CPU emulation (tests; see ``CUDADevice/emulated()``).
+    public static func emulated() -> CUDAComputeDevice { CUDAComputeDevice(CUDADevice.emulated()) }
+
+    static func address(_ p: UnsafePointer<Float>) -> UInt64 { UInt64(UInt(bitPattern: p)) }
+
+    private func attempt(_ what: @autoclosure () -> String, _ body: () throws -> Void) {
+        do { try body() } catch { fatalError("\(what()) on \(name): \(error)") }
+    }
+
+    public func allocate(count: Int) -> UnsafeMutablePointer<Float> {
+        var address: UInt64 = 0
+        attempt("allocating \(count) floats") { address = try cuda.runtime.allocate(bytes: count * MemoryLayout<Float>.stride) }
+        return UnsafeMutablePointer(bitPattern: UInt(address))!
+    }
+
+    public func deallocate(_ pointer: UnsafeMutablePointer<Float>) { cuda.runtime.free(Self.address(pointer)) }
+
+    public func copy(_ count: Int, from source: UnsafePointer<Float>, onDevice sourceOnDevice: Bool,
+                     to destination: UnsafeMutablePointer<Float>, onDevice destinationOnDevice: Bool) {
+        guard count > 0 else { return }
+        let bytes = count * MemoryLayout<Float>.stride
+        attempt("copying \(count) floats") {
+            switch (sourceOnDevice, destinationOnDevice) {
+            case (true, true): try cuda.runtime.copyOnDevice(from: Self.address(source), to: Self.address(destination), bytes: bytes)
+            case (false, true): try cuda.runtime.upload(to: Self.address(destination), from: source, bytes: bytes)
+            case (true, false): try cuda.runtime.download(from: Self.address(source), into: destination, bytes: bytes)
+            case (false, false): destination.update(from: source, count: count)
+            }
+        }
+    }
+
+    public func run(_ kernel: DeviceKernel) {
+        attempt("Kernels.\(kernel.name)") { try launch(kernel) }
+    }
+
+    private func launch(_ kernel: DeviceKernel) throws {
+        typealias K = DeviceKernels
+        func p(_ x: UnsafeMutablePointer<Float>) -> CUDADevice.Argument { .pointer(Self.address(x)) }
+        func view(_ m: MatrixRef) -> DeviceMatrix {
+            DeviceMatrix(address: Self.address(m.base), rows: m.rows, cols: m.cols, stride: m.stride)
+        }
+        switch kernel {
+        case let .gemm(a, transA, b, transB, c, alpha, beta):
+            try cuda.gemm(view(a), transA: transA, view(b), transB: transB, into: view(c), alpha: alpha, beta: beta)
+        case let .fill(x, value, count):
+            try cuda.launch(K.fill, elements: count, [p(x), .float(value), .int(count)])
+        case let .copy(source, destination):
+            try cuda.launch(K.copyMatrix, elements: source.rows * source.cols,
+                            [p(source.base), .int(source.stride), p(destination.base), .int(destination.stride),
+                             .int(source.rows), .int(source.cols)])
+        case let .binary(op, a, b, out, count):
+            let name = switch op {
+            case .add: K.add
+            case .subtract: K.subtract
+            case .multiply: K.multiply
+            case .minimum: K.minimum
+            }
+            try cuda.launch(name, elements: count, [p(a), p(b), p(out), .int(count)])
+        case let .unary(op, x, y, count):
+            let name = switch op {
+            case .relu: K.relu
+            case .gelu: K.gelu
+            case .tanh: K.tanh
+            }
+            try cuda.launch(name, elements: count, [p(x), p(y), .int(count)])
+        case let .derivative(op, dy, x, dx, count):
+            try cuda.launch(op == .relu ? K.reluBackward : K.geluBackward, elements: count, [p(dy), p(x), p(dx), .int(count)])
+        case let .scale(x, s, out, count):
+            try cuda.launch(K.scale, elements: count, [p(x), .float(s), p(out), .int(count)])
+        case let .axpy(alpha, x, y, count):
+            try cuda.launch(K.axpy, elements: count, [.float(alpha), p(x), p(y), .int(count)])
+        case let .blend(a, alpha, b, beta, count):
+            try cuda.launch(K.blend, elements: count, [p(a), .float(alpha), p(b), .float(beta), .int(count)])
+        case let .addMatrix(x, y):
+            try cuda.launch(K.addMatrix, elements: x.rows * x.cols,
+                            [p(x.base), .int(x.stride), p(y.base), .int(y.stride), .int(x.rows), .int(x.cols)])
+        case let .addRowVector(v, m, rows, cols):
+            try cuda.launch(K.addRowVector, elements: rows * cols, [p(v), p(m), .int(rows), .int(cols)])
+        case let .sumColumns(m, rows, cols, out, accumulate):
+            try cuda.launch(K.sumColumns, elements: cols, [p(m), p(out), .int(rows), .int(cols), .int(accumulate ? 1 : 0)])
+        case let .adam(parameter, m, v, g, lr, b1, b2, c1, c2, epsilon, count):
+            try cuda.launch(K.adam, elements: count, [p(parameter), p(m), p(v), p(g), .float(lr), .float(b1), .float(b2),
+                                                      .float(c1), .float(c2), .float(epsilon), .int(count)])
+        case let .fillUniform(x, count, low, width, seed, stream, position):
+            try cuda.launch(K.fillUniform, elements: (count + 3) / 4,
+                            [p(x), .int(count), .float(low), .float(width), .word(seed), .word(stream), .word(position)])
+        case let .fillNormal(x, count, mean, std, seed, stream, position):
+            try cuda.launch(K.fillNormal, elements: (count + 3) / 4,
+                            [p(x), .int(count), .float(mean), .float(std), .word(seed), .word(stream), .word(position)])
+        }
+    }
+
+    public func reduce(_ reduction: DeviceReduction) -> Double {
+        var result = 0.0
+        attempt("a reduction") {
+            try lock.withLock {
+                let (kernel, operands, count): (String, [UInt64], Int) = switch reduction {
+                case let .sum(x, n): (DeviceKernels.sumPartial, [Self.address(x)], n)
+                case let .sumOfSquares(x, n): (DeviceKernels.sumOfSquaresPartial, [Self.address(x)], n)
+                case let .sumOfSquaredDifferences(a, b, n): (DeviceKernels.squaredDifferencePartial, [Self.address(a), Self.address(b)], n)
+                }
+                guard count > 0 else { return }
+                let threads = 256, blocks = min((count + threads - 1) / threads, 1024)
+                // Doubles, two floats each.
+                let needed = 2 * blocks * threads
+                if partials == nil || partials!.count < needed { partials = try DeviceBuffer(device: cuda, count: needed) }
+                let scratch = partials!
+                try cuda.launch(kernel, elements: count, blocks: blocks,
+                                operands.map { .pointer($0) } + [.address(scratch), .int(count)])
+                var raw = [Float](repeating: 0, count: needed)
+                try raw.withUnsafeMutableBufferPointer { try scratch.download(into: $0) }
+                result = raw.withUnsafeBytes { $0.bindMemory(to: Double.self).reduce(0, +) }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,166 @@
+import CSupport
+
+/// A place other than the host where tensors live and kernels run: a GPU (the `CUDA` module's
+/// backend), or that backend emulated on the CPU for tests.
+///
+/// A tensor's storage is on the host or on one device (``Tensor/device``). The kernels of
+/// ``Kernels`` look at their operands: host operands run the CPU code, device operands hand the
+/// same operation to the device as a ``DeviceKernel`` (or a ``DeviceReduction`` where a scalar
+/// comes back). The algorithms above the kernels do not change; they run on a device when their
+/// tensors were made there (``Devices/using(_:_:)``).
+///
+/// A device tensor's `data` is a device address: the host never reads it. Host element access
+/// (`tensor[i]`, `buffer`) on a device tensor stops with a message; ``Tensor/toArray()`` and
+/// ``Tensor/assign(_:)`` copy between host and device.
+public protocol ComputeDevice: AnyObject, Sendable {
+    /// A name for messages, e.g. "NVIDIA H200".
+    var name: String { get }
+    /// `count` floats of device memory, zero-filled.
+    func allocate(count: Int) -> UnsafeMutablePointer<Float>
+    func deallocate(_ pointer: UnsafeMutablePointer<Float>)
+    /// Copies `count` floats; each side is on this device or on the host as the flags say.
+    func copy(_ count: Int, from source: UnsafePointer<Float>, onDevice sourceOnDevice: Bool,
+              to destination: UnsafeMutablePointer<Float>, onDevice destinationOnDevice: Bool)
+    /// Runs one kernel (queued in order; results are visible to later kernels and copies).
+    func run(_ kernel: DeviceKernel)
+    /// Runs one reduction to a host scalar (waits for it).
+    func reduce(_ reduction: DeviceReduction) -> Double
+}
+
+/// The kernels a device runs, one case per CPU kernel it mirrors, with raw operands (device
+/// addresses and sizes). A device that lacks one stops with the kernel's name.
+public enum DeviceKernel {
+    public enum Binary: String, Sendable { case add, subtract, multiply, minimum }
+    public enum Unary: String, Sendable { case relu, gelu, tanh }
+    public enum Derivative: String, Sendable { case relu, gelu }
+
+    /// `C ← α·op(A)·op(B) + β·C`, row-major views.
+    case gemm(a: MatrixRef, transA: Bool, b: MatrixRef, transB: Bool, c: MatrixRef, alpha: Float, beta: Float)
+    /// Every element of `x` `[count]` set to `value`.
+    case fill(x: UnsafeMutablePointer<Float>, value: Float, count: Int)
+    /// A strided matrix copy (also the column blocks of `concatColumns`).
+    case copy(source: MatrixRef, destination: MatrixRef)
+    /// `out ← a ∘ b` elementwise.
+    case binary(Binary, a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, count: Int)
+    /// `y ← f(x)` elementwise.
+    case unary(Unary, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int)
+    /// `dx ← dy ⊙ f′(x)`.
+    case derivative(Derivative, dy: UnsafeMutablePointer<Float>, x: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>, count: Int)
+    /// `out ← s·x`.
+    case scale(x: UnsafeMutablePointer<Float>, by: Float, out: UnsafeMutablePointer<Float>, count: Int)
+    /// `y ← y + α·x`.
+    case axpy(alpha: Float, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int)
+    /// `a ← α·a + β·b`.
+    case blend(a: UnsafeMutablePointer<Float>, alpha: Float, b: UnsafeMutablePointer<Float>, beta: Float, count: Int)
+    /// `y ← y + x` for two views of the same shape.
+    case addMatrix(x: MatrixRef, y: MatrixRef)
+    /// Row vector `v` `[cols]` added to every row of `m` `[rows, cols]`.
+    case addRowVector(v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    /// `out[c] ← (out[c] +) Σ_r m[r, c]`.
+    case sumColumns(m: UnsafeMutablePointer<Float>, rows: Int, cols: Int, out: UnsafeMutablePointer<Float>, accumulate: Bool)
+    /// One Adam step in place (``Kernels/adamStep(parameter:firstMoment:secondMoment:gradient:learningRate:beta1:beta2:correction1:correction2:epsilon:)``).
+    case adam(parameter: UnsafeMutablePointer<Float>, firstMoment: UnsafeMutablePointer<Float>, secondMoment: UnsafeMutablePointer<Float>,
+              gradient: UnsafeMutablePointer<Float>, learningRate: Float, beta1: Float, beta2: Float, correction1: Float,
+              correction2: Float, epsilon: Float, count: Int)
+    /// `RandomStream.fillUniform`'s numbers: `low + width·u` from block `position` of the stream.
+    case fillUniform(x: UnsafeMutablePointer<Float>, count: Int, low: Float, width: Float, seed: UInt64, stream: UInt64, position: UInt64)
+    /// `RandomStream.fillNormal`'s numbers.
+    case fillNormal(x: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float, seed: UInt64, stream: UInt64, position: UInt64)
+
+    /// The CPU kernel this case mirrors, for messages.
+    public var name: String {
+        switch self {
+        case .gemm: "gemm"
+        case .fill: "fill"
+        case .copy: "copy"
+        case .binary(let op, _, _, _, _): op.rawValue
+        case .unary(let op, _, _, _): op.rawValue
+        case .derivative(let op, _, _, _, _): "\(op.rawValue)Backward"
+        case .scale: "scale"
+        case .axpy: "axpy"
+        case .blend: "blend"
+        case .addMatrix: "add(_:to:)"
+        case .addRowVector: "addRowVector"
+        case .sumColumns: "sumColumns"
+        case .adam: "adamStep"
+        case .fillUniform: "fillUniform"
+        case .fillNormal: "fillNormal"
+        }
+    }
+}
+
+/// Reductions to a host scalar, accumulated in Float64 as on the CPU (in another order).
+public enum DeviceReduction {
+    /// `Σ xᵢ`.
+    case sum(x: UnsafeMutablePointer<Float>, count: Int)
+    /// `Σ xᵢ²`.
+    case sumOfSquares(x: UnsafeMutablePointer<Float>, count: Int)
+    /// `Σ (aᵢ − bᵢ)²`.
+    case sumOfSquaredDifferences(a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, count: Int)
+}
+
+/// The calling thread's current device, where new tensors are allocated.
+public enum Devices {
+    private final class Box {
+        let device: ComputeDevice
+        init(_ device: ComputeDevice) { self.device = device }
+    }
+
+    /// The device of the innermost ``using(_:_:)`` on this thread; nil (the host) outside any.
+    public static var current: ComputeDevice? {
+        guard let raw = rfm_current_device_get() else { return nil }
+        return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().device
+    }
+
+    /// Runs `body` with `device` (nil: the host) as this thread's current device: tensors made
+    /// inside (networks, optimiser moments, workspaces) live there, and parallel regions run
+    /// inline (the device is the parallelism).
+    public static func using<R>(_ device: ComputeDevice?, _ body: () throws -> R) rethrows -> R {
+        let previous = rfm_current_device_get()
+        defer { rfm_current_device_set(previous) }
+        guard let device else {
+            rfm_current_device_set(nil)
+            return try body()
+        }
+        let box = Box(device)
+        return try withExtendedLifetime(box) {
+            rfm_current_device_set(Unmanaged.passUnretained(box).toOpaque())
+            return try body()
+        }
+    }
+}
+
+extension Kernels {
+    /// The device of the operands, nil when all are on the host; operands on different
+    /// devices, or some on the host and some on a device, stop with the kernel's name.
+    @inlinable static func device(_ kernel: StaticString, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil,
+                                  _ d: Tensor? = nil) -> ComputeDevice? {
+        let home = a.device
+        if home == nil && b?.device == nil && c?.device == nil && d?.device == nil { return nil }
+        for t in [b, c, d] {
+            if let t, t.device !== home { mixedLocations(kernel, home, t.device) }
+        }
+        return home
+    }
+
+    /// As ``device(_:_:_:_:)`` for views.
+    @inlinable static func device(_ kernel: StaticString, _ a: MatrixRef, _ b: MatrixRef, _ c: MatrixRef? = nil) -> ComputeDevice? {
+        let home = a.device
+        if home == nil && b.device == nil && c?.device == nil { return nil }
+        if b.device !== home { mixedLocations(kernel, home, b.device) }
+        if let c, c.device !== home { mixedLocations(kernel, home, c.device) }
+        return home
+    }
+
+    @usableFromInline static func mixedLocations(_ kernel: StaticString, _ a: ComputeDevice?, _ b: ComputeDevice?) -> Never {
+        preconditionFailure("Kernels.\(kernel): operands on \(a?.name ?? "the host") and \(b?.name ?? "the host"); move them to one place first")
+    }
+
+    /// Stops when a kernel without a device implementation is handed device tensors.
+    @inlinable public static func requireHost(_ kernel: StaticString, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil,
+                                       _ d: Tensor? = nil) {
+        if let device = device(kernel, a, b, c, d) {
+            preconditionFailure("Kernels.\(kernel) has no implementation on \(device.name) yet")
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import CUDA
+import Foundation
+import NeuralNet
+import ReverseFlow
+import TensorCore
+import Testing
+
+/// The kernel seam on the CUDA backend: tensors made inside `Devices.using(device)` live on the
+/// device and `Kernels` run there, with the algorithms unchanged. On the CPU emulation device
+/// addresses fault when the host reads them, so these tests also show that a step stays on the
+/// device (a stray host read would crash the test process).
+@Suite struct DeviceSeamTests {
+    /// The GPU when there is one, else the emulation.
+    static let device: CUDAComputeDevice = gpu.map { CUDAComputeDevice($0) } ?? .emulated()
+
+    func random(_ rows: Int, _ cols: Int, seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
+        var rng = RandomStream(seed: seed)
+        let t = Tensor(rows: rows, cols: cols, on: nil)
+        rng.fillUniform(t, low: low, high: high)
+        return t
+    }
+
+    func largestRelativeDifference(_ a: [Float], _ b: [Float]) -> Float {
+        zip(a, b).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
+    }
+
+    @Test func tensorsMoveBetweenHostAndDevice() {
+        let device = Self.device
+        let host = random(7, 5, seed: 1)
+        let onDevice = host.copy(to: device)
+        #expect(onDevice.device === device && onDevice.shape == [7, 5])
+        #expect(onDevice.toArray() == host.toArray())
+        let back = Tensor(rows: 7, cols: 5, on: nil)
+        back.assign(onDevice)
+        #expect(back.toArray() == host.toArray())
+        let made = Devices.using(device) { Tensor(rows: 2, cols: 3) }
+        #expect(made.device === device && made.toArray() == [Float](repeating: 0, count: 6))
+        made.fill(2.5)
+        #expect(made.toArray() == [Float](repeating: 2.5, count: 6))
+        #expect(Devices.current == nil && Tensor(count: 3).device == nil)
+    }
+
+    @Test func kernelsOnTheDeviceMatchTheCPU() {
+        let device = Self.device
+        let a = random(33, 17, seed: 2), b = random(17, 9, seed: 3), bias = random(1, 9, seed: 4)
+        bias.reshape(count: 9)
+        func both(_ body: (Tensor, Tensor, Tensor, Tensor) -> Tensor) -> (cpu: [Float], device: [Float]) {
+            let cpu = body(a, b, bias, Tensor(rows: 33, cols: 9, on: nil))
+            let dev = body(a.copy(to: device), b.copy(to: device), bias.copy(to: device), Tensor(rows: 33, cols: 9, on: device))
+            return (cpu.toArray(), dev.toArray())
+        }
+        let dense = both { a, b, bias, out in
+            Kernels.gemm(a, .none, b, .none, into: out)
+            Kernels.addRowVector(bias, to: out)
+            Kernels.gelu(out, into: out)
+            Kernels.add(out.rows(0..<3), to: out.rows(3..<6))
+            return out
+        }
+        #expect(largestRelativeDifference(dense.cpu, dense.device) < 1e-5)
+        let reductions = both { a, _, _, _ in
+            let c = Tensor(rows: 17, cols: 17, on: a.device)
+            Kernels.gemm(a, .transposed, a, .none, into: c, alpha: 0.5)
+            let joined = Tensor(rows: 17, cols: 34, on: a.device)
+            Kernels.concatColumns(c, c, into: joined)
+            let sums = Tensor(count: 34, on: a.device)
+            Kernels.sumColumns(joined, into: sums)
+            return sums
+        }
+        #expect(largestRelativeDifference(reductions.cpu, reductions.device) < 1e-5)
+        let x = a.copy(to: device), y = random(33, 17, seed: 5).copy(to: device)
+        #expect(abs(Kernels.sum(x) - Kernels.sum(a)) < 1e-9)
+        #expect(abs(Kernels.sumOfSquares(x) - Kernels.sumOfSquares(a)) < 1e-6)
+        #expect(abs(Kernels.meanSquaredError(x, y) - Kernels.meanSquaredError(a, random(33, 17, seed: 5))) < 1e-9)
+        // Random draws: the device draws the CPU's numbers from the same stream.
+        var r1 = RandomStream(seed: 9), r2 = RandomStream(seed: 9)
+        let n1 = Tensor(rows: 10, cols: 7, on: nil), n2 = Tensor(rows: 10, cols: 7, on: device)
+        r1.fillNormal(n1); r2.fillNormal(n2)
+        r1.fillUniform(n1, low: -2, high: 3); r2.fillUniform(n2, low: -2, high: 3)
+        #expect(n1.toArray() == n2.toArray() && r1.position == r2.position)
+    }
+
+    /// The twin critic's TD update, with everything on the device (networks, Adam moments,
+    /// targets, workspaces, the batch), against the same update on the CPU.
+    @Test func criticUpdatesOnTheDeviceMatchTheCPU() {
+        let device = Self.device
+        let settings = TwinCritic.Settings(hidden: [64, 64], learningRate: 3e-4, maxGradNorm: 1, discount: 0.99, tau: 0.005)
+        var rngCPU = RandomStream(seed: 11), rngDevice = RandomStream(seed: 11)
+        let cpu = TwinCritic(stateDim: 6, actionDim: 3, settings: settings, rng: &rngCPU)
+        let onDevice = Devices.using(device) { TwinCritic(stateDim: 6, actionDim: 3, settings: settings, rng: &rngDevice) }
+        #expect(onDevice.online[0].stages[0].dense.kernel.device === device)
+        #expect(onDevice.optimizers[1].secondMoment.tensors[0].device === device)
+        for step in 0..<4 {
+            let seed = UInt64(100 + 10 * step)
+            let states = random(32, 6, seed: seed), actions = random(32, 3, seed: seed + 1)
+            let rewards = random(32, 1, seed: seed + 2), masks = random(32, 1, seed: seed + 3, low: 0, high: 1)
+            let nextStates = random(32, 6, seed: seed + 4), nextActions = random(32, 3, seed: seed + 5)
+            let a = cpu.update(states: states, actions: actions, rewards: rewards, masks: masks,
+                               nextStates: nextStates, nextActions: nextActions)
+            let b = Devices.using(device) {
+                onDevice.update(states: states.copy(to: device), actions: actions.copy(to: device), rewards: rewards.copy(to: device),
+                                masks: masks.copy(to: device), nextStates: nextStates.copy(to: device),
+                                nextActions: nextActions.copy(to: device))
+            }
+            #expect(abs(a.loss - b.loss) <= 1e-5 * max(1, abs(a.loss)), "step \(step): loss \(a.loss) vs \(b.loss)")
+            #expect(abs(a.gradientNorm - b.gradientNorm) <= 1e-4 * max(1, a.gradientNorm), "step \(step): norm \(a.gradientNorm) vs \(b.gradientNorm)")
+            #expect(abs(a.targetMean - b.targetMean) <= 1e-5 * max(1, abs(a.targetMean)))
+        }
+        let left = ParameterList(cpu.online[0]) + ParameterList(cpu.target[1])
+        let right = ParameterList(onDevice.online[0]) + ParameterList(onDevice.target[1])
+        for (x, y) in zip(left.tensors, right.tensors) {
+            #expect(largestRelativeDifference(x.toArray(), y.toArray()) < 1e-4)
+        }
+    }
+
+    @Test func misuseStopsWithAMessage() async {
+        await #expect(processExitsWith: .failure) {
+            let t = Tensor(rows: 2, cols: 2, on: CUDAComputeDevice.emulated())
+            _ = t[0, 0]
+        }
+        await #expect(processExitsWith: .failure) {
+            let device = CUDAComputeDevice.emulated()
+            Kernels.add(Tensor(count: 3, on: device), Tensor(count: 3, on: nil), into: Tensor(count: 3, on: device))
+        }
+        await #expect(processExitsWith: .failure) {
+            let device = CUDAComputeDevice.emulated()
+            Kernels.softmaxRows(Tensor(rows: 2, cols: 3, on: device), into: Tensor(rows: 2, cols: 3, on: device))
+        }
+    }
+}
