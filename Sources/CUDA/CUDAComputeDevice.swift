@@ -106,6 +106,50 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
         case let .adam(parameter, m, v, g, lr, b1, b2, c1, c2, epsilon, count):
             try cuda.launch(K.adam, elements: count, [p(parameter), p(m), p(v), p(g), .float(lr), .float(b1), .float(b2),
                                                       .float(c1), .float(c2), .float(epsilon), .int(count)])
+        case let .formula(formula, a, b, out, p1, p2, count):
+            let b = b.map { p($0) } ?? .pointer(0)
+            let arguments: (String, [CUDADevice.Argument]) = switch formula {
+            case .reciprocal: (K.reciprocal, [p(a), p(out), .float(p1), .int(count)])
+            case .ratio: (K.ratio, [p(a), b, p(out), .int(0), .int(count)])
+            case .negatedRatio: (K.ratio, [p(a), b, p(out), .int(1), .int(count)])
+            case .squaredRatio: (K.squaredRatio, [p(a), b, p(out), .int(count)])
+            case .oneMinus: (K.oneMinus, [p(a), p(out), .int(count)])
+            case .tanhLogJacobian: (K.tanhLogJacobian, [p(a), p(out), .int(count)])
+            case .tanhScore: (K.tanhScore, [p(a), b, p(out), .float(p1), .int(count)])
+            case .controlVariateCoefficient: (K.controlVariateCoefficient, [p(a), b, p(out), .float(p1), .float(p2), .int(count)])
+            case .minimumShare: (K.minimumShare, [p(a), b, p(out), .int(count)])
+            case .clamp: (K.clamp, [p(a), p(out), .float(p1), .int(count)])
+            }
+            try cuda.launch(arguments.0, elements: count, arguments.1)
+        case let .rows(reduction, m, out, rows, cols):
+            let name = switch reduction {
+            case .sum: K.sumRows
+            case .max: K.maxRows
+            case .logSumExp: K.logSumExpRows
+            case .softmax: K.softmaxRows
+            }
+            try cuda.launch(name, elements: rows, [p(m), p(out), .int(rows), .int(cols)])
+        case let .meanAndStdRows(m, mean, std, rows, cols):
+            try cuda.launch(K.meanStdRows, elements: rows, [p(m), p(mean), p(std), .int(rows), .int(cols)])
+        case let .addColumnVector(v, m, rows, cols):
+            try cuda.launch(K.addColumnVector, elements: rows * cols, [p(v), p(m), .int(rows), .int(cols)])
+        case let .repeatRows(source, out, rows, cols, times):
+            try cuda.launch(K.repeatRows, elements: rows * times * cols, [p(source), p(out), .int(rows), .int(cols), .int(times)])
+        case let .groupAffine(x, scale, shift, shiftScale, out, groups, rows, cols):
+            try cuda.launch(K.groupAffine, elements: rows * cols,
+                            [p(x), p(scale), p(shift), p(shiftScale), p(out), .int(groups), .int(rows), .int(cols)])
+        case let .groupWeightedSum(w, x, out, groups, k, cols):
+            try cuda.launch(K.groupWeightedSum, elements: groups * cols, [p(w), p(x), p(out), .int(groups), .int(k), .int(cols)])
+        case let .subtractGroupRows(x, rows, out, groups, n, cols):
+            try cuda.launch(K.subtractGroupRows, elements: n * cols, [p(x), p(rows), p(out), .int(groups), .int(n), .int(cols)])
+        case let .addGroupRows(rows, x, groups, n, cols):
+            try cuda.launch(K.addGroupRows, elements: n * cols, [p(rows), p(x), .int(groups), .int(n), .int(cols)])
+        case let .broadcastRow(v, out, rows, cols):
+            try cuda.launch(K.broadcastRow, elements: rows * cols, [p(v), p(out), .int(rows), .int(cols)])
+        case let .broadcastColumn(v, out, rows, cols):
+            try cuda.launch(K.broadcastColumn, elements: rows * cols, [p(v), p(out), .int(rows), .int(cols)])
+        case let .sinusoidalEmbedding(x, frequencies, out, count, half):
+            try cuda.launch(K.sinusoidalEmbedding, elements: count * 2 * half, [p(x), p(frequencies), p(out), .int(count), .int(half)])
         case let .fillUniform(x, count, low, width, seed, stream, position):
             try cuda.launch(K.fillUniform, elements: (count + 3) / 4,
                             [p(x), .int(count), .float(low), .float(width), .word(seed), .word(stream), .word(position)])

@@ -13,6 +13,9 @@ public struct SinusoidalEmbedding: Sendable {
     public let size: Int
     /// The `size / 2` frequencies.
     public let frequencies: [Float]
+    /// The same as a tensor, on the device current when the embedding was made (the kernels'
+    /// operand).
+    public let frequencyTable: Tensor
 
     /// `maxPeriod` is 1000 for the flow and diffusion networks (`ScoreMLP`), 10000 for QVPO's.
     public init(size: Int = 128, maxPeriod: Float = 1000) {
@@ -21,22 +24,13 @@ public struct SinusoidalEmbedding: Sendable {
         let half = size / 2
         let step = Foundation.log(maxPeriod) / Float(half - 1)
         frequencies = (0..<half).map { Foundation.exp(-step * Float($0)) }
+        frequencyTable = Tensor(shape: [half], values: frequencies).copy(to: Devices.current)
     }
 
     /// Writes `emb(x[r])` into row `r` of `out` `[x.count, size]`.
     public func forward(_ x: Tensor, into out: Tensor) {
         precondition(out.rows == x.count && out.cols == size, "SinusoidalEmbedding: output \(out.shape) for \(x.count) inputs")
-        for r in 0..<x.count { embed(x.data[r], into: out.data + r * size) }
-    }
-
-    /// Writes `emb(value)` into `size` floats at `row`.
-    public func embed(_ value: Float, into row: UnsafeMutablePointer<Float>) {
-        let half = size / 2
-        for i in 0..<half {
-            let a = value * frequencies[i]
-            row[i] = Foundation.sin(a)
-            row[half + i] = Foundation.cos(a)
-        }
+        Kernels.sinusoidalEmbedding(x, frequencies: frequencyTable, into: out)
     }
 
     /// `dx[r] ← Σⱼ dOut[r, j]·∂emb(x[r])ⱼ/∂x`, with `∂sin(xf)/∂x = f·cos(xf)` and
@@ -44,6 +38,7 @@ public struct SinusoidalEmbedding: Sendable {
     public func backward(_ dOut: Tensor, input x: Tensor, into dx: Tensor) {
         precondition(dOut.rows == x.count && dOut.cols == size && dx.count == x.count,
                      "SinusoidalEmbedding.backward: shapes \(dOut.shape), \(x.shape), \(dx.shape)")
+        Kernels.requireHost("SinusoidalEmbedding.backward", dOut, x, dx)
         let half = size / 2
         for r in 0..<x.count {
             let g = dOut.data + r * size

@@ -33,6 +33,11 @@ public enum DeviceKernel {
     public enum Binary: String, Sendable { case add, subtract, multiply, minimum }
     public enum Unary: String, Sendable { case relu, gelu, tanh }
     public enum Derivative: String, Sendable { case relu, gelu }
+    public enum Formula: String, Sendable {
+        case reciprocal, ratio, negatedRatio, squaredRatio, oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient
+        case minimumShare, clamp
+    }
+    public enum RowReduction: String, Sendable { case sum, max, logSumExp, softmax }
 
     /// `C ← α·op(A)·op(B) + β·C`, row-major views.
     case gemm(a: MatrixRef, transA: Bool, b: MatrixRef, transB: Bool, c: MatrixRef, alpha: Float, beta: Float)
@@ -62,6 +67,36 @@ public enum DeviceKernel {
     case adam(parameter: UnsafeMutablePointer<Float>, firstMoment: UnsafeMutablePointer<Float>, secondMoment: UnsafeMutablePointer<Float>,
               gradient: UnsafeMutablePointer<Float>, learningRate: Float, beta1: Float, beta2: Float, correction1: Float,
               correction2: Float, epsilon: Float, count: Int)
+    /// The estimator's named formulas (`Kernels+Estimator.swift`) and the clamp; `b` where the
+    /// formula has a second operand, `p` and `q` its scalars (offset; λ; ridge and clip; bound).
+    case formula(Formula, a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>?, out: UnsafeMutablePointer<Float>,
+                 p: Float, q: Float, count: Int)
+    /// Row sums, maxima, log-sum-exps (`out` `[rows]`) or softmaxes (`out` `[rows, cols]`).
+    case rows(RowReduction, m: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    /// Row means and population standard deviations.
+    case meanAndStdRows(m: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, std: UnsafeMutablePointer<Float>,
+                        rows: Int, cols: Int)
+    /// `m[r, :] += v[r]`.
+    case addColumnVector(v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    /// `out[r·times + k, :] ← source[r, :]`.
+    case repeatRows(source: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int, times: Int)
+    /// `out[g·K + k] ← scale[g]·x[g·K + k] + shiftScale[g]·shift[g]`, rows of width `cols`.
+    case groupAffine(x: UnsafeMutablePointer<Float>, scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>,
+                     shiftScale: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, groups: Int, rows: Int, cols: Int)
+    /// `out[g, :] ← Σ_k w[g, k]·x[g·K + k, :]`.
+    case groupWeightedSum(w: UnsafeMutablePointer<Float>, x: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+                          groups: Int, k: Int, cols: Int)
+    /// `out[g·K + k] ← x[g·K + k] − rows[g]` over `n` rows.
+    case subtractGroupRows(x: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+                           groups: Int, n: Int, cols: Int)
+    /// `x[g·K + k] += rows[g]` over `n` rows.
+    case addGroupRows(rows: UnsafeMutablePointer<Float>, x: UnsafeMutablePointer<Float>, groups: Int, n: Int, cols: Int)
+    /// Every row of `out` set to `v`, or every row `r` to `v[r]`.
+    case broadcastRow(v: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    case broadcastColumn(v: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    /// The sinusoidal embedding of `count` scalars with `half` frequencies.
+    case sinusoidalEmbedding(x: UnsafeMutablePointer<Float>, frequencies: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+                             count: Int, half: Int)
     /// `RandomStream.fillUniform`'s numbers: `low + width·u` from block `position` of the stream.
     case fillUniform(x: UnsafeMutablePointer<Float>, count: Int, low: Float, width: Float, seed: UInt64, stream: UInt64, position: UInt64)
     /// `RandomStream.fillNormal`'s numbers.
@@ -83,6 +118,18 @@ public enum DeviceKernel {
         case .addRowVector: "addRowVector"
         case .sumColumns: "sumColumns"
         case .adam: "adamStep"
+        case .formula(let f, _, _, _, _, _, _): f.rawValue
+        case .rows(let r, _, _, _, _): "\(r.rawValue)Rows"
+        case .meanAndStdRows: "meanAndStdRows"
+        case .addColumnVector: "addColumnVector"
+        case .repeatRows: "repeatRows"
+        case .groupAffine: "groupAffine"
+        case .groupWeightedSum: "groupWeightedSum"
+        case .subtractGroupRows: "subtractGroupRows"
+        case .addGroupRows: "addGroupRows"
+        case .broadcastRow: "broadcastRow"
+        case .broadcastColumn: "broadcastColumn"
+        case .sinusoidalEmbedding: "sinusoidalEmbedding"
         case .fillUniform: "fillUniform"
         case .fillNormal: "fillNormal"
         }
@@ -134,10 +181,10 @@ extension Kernels {
     /// The device of the operands, nil when all are on the host; operands on different
     /// devices, or some on the host and some on a device, stop with the kernel's name.
     @inlinable static func device(_ kernel: StaticString, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil,
-                                  _ d: Tensor? = nil) -> ComputeDevice? {
+                                  _ d: Tensor? = nil, _ e: Tensor? = nil) -> ComputeDevice? {
         let home = a.device
-        if home == nil && b?.device == nil && c?.device == nil && d?.device == nil { return nil }
-        for t in [b, c, d] {
+        if home == nil && b?.device == nil && c?.device == nil && d?.device == nil && e?.device == nil { return nil }
+        for t in [b, c, d, e] {
             if let t, t.device !== home { mixedLocations(kernel, home, t.device) }
         }
         return home

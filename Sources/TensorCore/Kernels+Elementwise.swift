@@ -1,3 +1,5 @@
+import Foundation
+
 extension Tensor {
     /// Sets every element to `value`.
     @inlinable public func fill(_ value: Float) {
@@ -102,11 +104,33 @@ extension Kernels {
     /// `out ← min(max(a, −bound), bound)` elementwise, the projection onto the box `[−bound, bound]ᵈ`
     /// (in place is fine).
     @inlinable public static func clamp(_ a: Tensor, bound: Float, into out: Tensor) {
-        requireHost("clamp", a, out)
         checkShape(a, out, "clamp")
         precondition(bound >= 0, "clamp: negative bound \(bound)")
+        if let d = device("clamp", a, out) {
+            d.run(.formula(.clamp, a: a.data, b: nil, out: out.data, p: bound, q: 0, count: a.count))
+            return
+        }
         let x = a.data, z = out.data
         for i in 0..<a.count { z[i] = min(max(x[i], -bound), bound) }
+    }
+
+    /// The sinusoidal embedding of the scalars `x` `[n]` with frequencies `f` `[h]`:
+    /// `out[r, :] = [sin(x_r·f₀) … sin(x_r·f_{h−1}), cos(x_r·f₀) … cos(x_r·f_{h−1})]` `[n, 2h]`.
+    @inlinable public static func sinusoidalEmbedding(_ x: Tensor, frequencies f: Tensor, into out: Tensor) {
+        let h = f.count
+        precondition(out.rows == x.count && out.cols == 2 * h, "sinusoidalEmbedding: output \(out.shape) for \(x.count) inputs, \(h) frequencies")
+        if let d = device("sinusoidalEmbedding", x, f, out) {
+            d.run(.sinusoidalEmbedding(x: x.data, frequencies: f.data, out: out.data, count: x.count, half: h))
+            return
+        }
+        for r in 0..<x.count {
+            let value = x.data[r], row = out.data + r * 2 * h
+            for i in 0..<h {
+                let a = value * f.data[i]
+                row[i] = Foundation.sin(a)
+                row[h + i] = Foundation.cos(a)
+            }
+        }
     }
 
     /// `out ← s · a` (in place is fine).
@@ -158,8 +182,11 @@ extension Kernels {
 
     /// Adds `v[i]` to every element of row `i` of `m` `[rows, cols]` (`v` has `rows` elements), in place.
     @inlinable public static func addColumnVector(_ v: Tensor, to m: Tensor) {
-        requireHost("addColumnVector", v, m)
         precondition(v.count == m.rows, "addColumnVector: vector of \(v.count) for \(m.rows) rows")
+        if let d = device("addColumnVector", v, m) {
+            d.run(.addColumnVector(v: v.data, m: m.data, rows: m.rows, cols: m.cols))
+            return
+        }
         for i in 0..<m.rows {
             let row = m.data + i * m.cols, b = v.data[i]
             for j in 0..<m.cols { row[j] += b }
@@ -214,8 +241,11 @@ extension Kernels {
     /// Repeats each row of `src` `[rows, cols]` `times` times into `out` `[rows·times, cols]`
     /// (row r lands in rows r·times ..< (r+1)·times), e.g. a state for each of its particles.
     @inlinable public static func repeatRows(_ src: Tensor, times: Int, into out: Tensor) {
-        requireHost("repeatRows", src, out)
         precondition(out.rows == src.rows * times && out.cols == src.cols, "repeatRows: output shape \(out.shape)")
+        if let d = device("repeatRows", src, out) {
+            d.run(.repeatRows(source: src.data, out: out.data, rows: src.rows, cols: src.cols, times: times))
+            return
+        }
         for r in 0..<src.rows {
             let from = src.data + r * src.cols
             for k in 0..<times { (out.data + (r * times + k) * src.cols).update(from: from, count: src.cols) }

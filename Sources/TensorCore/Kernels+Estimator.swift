@@ -6,8 +6,11 @@ import Foundation
 extension Kernels {
     /// `y ← 1 / (x + offset)` (offset 0: the plain reciprocal; 1e-12: the ESS's guard).
     @inlinable public static func reciprocal(_ x: Tensor, plus offset: Float = 0, into y: Tensor) {
-        requireHost("reciprocal", x, y)
         checkShape(x, y, "reciprocal")
+        if let d = device("reciprocal", x, y) {
+            d.run(.formula(.reciprocal, a: x.data, b: nil, out: y.data, p: offset, q: 0, count: x.count))
+            return
+        }
         let p = x.data, q = y.data
         if offset == 0 {
             for i in 0..<x.count { q[i] = 1 / p[i] }
@@ -18,8 +21,11 @@ extension Kernels {
 
     /// `out ← a / b`, or `−a / b` when `negated`.
     @inlinable public static func ratio(_ a: Tensor, _ b: Tensor, negated: Bool = false, into out: Tensor) {
-        requireHost("ratio", a, b, out)
         checkShape(a, b, "ratio"); checkShape(a, out, "ratio")
+        if let d = device("ratio", a, b, out) {
+            d.run(.formula(negated ? .negatedRatio : .ratio, a: a.data, b: b.data, out: out.data, p: 0, q: 0, count: a.count))
+            return
+        }
         let x = a.data, y = b.data, z = out.data
         if negated {
             for i in 0..<a.count { z[i] = -x[i] / y[i] }
@@ -30,16 +36,22 @@ extension Kernels {
 
     /// `out ← (a / b)²`: the gradient-expectation coefficient `((1 − t)/t)²` from β and α.
     @inlinable public static func squaredRatio(_ a: Tensor, _ b: Tensor, into out: Tensor) {
-        requireHost("squaredRatio", a, b, out)
         checkShape(a, b, "squaredRatio"); checkShape(a, out, "squaredRatio")
+        if let d = device("squaredRatio", a, b, out) {
+            d.run(.formula(.squaredRatio, a: a.data, b: b.data, out: out.data, p: 0, q: 0, count: a.count))
+            return
+        }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = (x[i] / y[i]) * (x[i] / y[i]) }
     }
 
     /// `y ← 1 − x` (β = 1 − t on the flow's path).
     @inlinable public static func oneMinus(_ x: Tensor, into y: Tensor) {
-        requireHost("oneMinus", x, y)
         checkShape(x, y, "oneMinus")
+        if let d = device("oneMinus", x, y) {
+            d.run(.formula(.oneMinus, a: x.data, b: nil, out: y.data, p: 0, q: 0, count: x.count))
+            return
+        }
         let p = x.data, q = y.data
         for i in 0..<x.count { q[i] = 1 - p[i] }
     }
@@ -47,8 +59,11 @@ extension Kernels {
     /// `out ← log sech² y = −2(|y| + log1p(e^{−2|y|}) − log 2)`: the tanh squashing's log-Jacobian
     /// per latent coordinate, stable for large |y|.
     @inlinable public static func tanhLogJacobian(_ y: Tensor, into out: Tensor) {
-        requireHost("tanhLogJacobian", y, out)
         checkShape(y, out, "tanhLogJacobian")
+        if let d = device("tanhLogJacobian", y, out) {
+            d.run(.formula(.tanhLogJacobian, a: y.data, b: nil, out: out.data, p: 0, q: 0, count: y.count))
+            return
+        }
         let p = y.data, q = out.data
         for i in 0..<y.count {
             let a = abs(p[i])
@@ -59,8 +74,11 @@ extension Kernels {
     /// `out ← (1 − a²) ⊙ g / λ − 2a`: the latent score `∇_y log p₁` of the Boltzmann target under
     /// tanh squashing, from the actions `a = tanh y` and `g = ∇ₐQ`.
     @inlinable public static func tanhScore(actions a: Tensor, actionGradient g: Tensor, temperature lambda: Float, into out: Tensor) {
-        requireHost("tanhScore", a, g, out)
         checkShape(a, g, "tanhScore"); checkShape(a, out, "tanhScore")
+        if let d = device("tanhScore", a, g, out) {
+            d.run(.formula(.tanhScore, a: a.data, b: g.data, out: out.data, p: lambda, q: 0, count: a.count))
+            return
+        }
         let x = a.data, y = g.data, z = out.data
         for i in 0..<a.count { z[i] = (1 - x[i] * x[i]) * y[i] / lambda - 2 * x[i] }
     }
@@ -69,8 +87,11 @@ extension Kernels {
     /// coefficient from its weighted covariance and variance.
     @inlinable public static func controlVariateCoefficient(numerator: Tensor, denominator: Tensor, ridge: Float, clip: Float,
                                                            into c: Tensor) {
-        requireHost("controlVariateCoefficient", numerator, denominator, c)
         checkShape(numerator, denominator, "controlVariateCoefficient"); checkShape(numerator, c, "controlVariateCoefficient")
+        if let d = device("controlVariateCoefficient", numerator, denominator, c) {
+            d.run(.formula(.controlVariateCoefficient, a: numerator.data, b: denominator.data, out: c.data, p: ridge, q: clip, count: c.count))
+            return
+        }
         let n = numerator.data, d = denominator.data, z = c.data
         for i in 0..<c.count { z[i] = min(max(-n[i] / (d[i] + ridge), -clip), clip) }
     }
@@ -78,8 +99,11 @@ extension Kernels {
     /// `out ← 1` where `a < b`, `½` where `a = b`, `0` elsewhere: the share of `∂ min(a, b)` that
     /// flows to `a` (called with the arguments swapped for `b`'s share).
     @inlinable public static func minimumShare(_ a: Tensor, _ b: Tensor, into out: Tensor) {
-        requireHost("minimumShare", a, b, out)
         checkShape(a, b, "minimumShare"); checkShape(a, out, "minimumShare")
+        if let d = device("minimumShare", a, b, out) {
+            d.run(.formula(.minimumShare, a: a.data, b: b.data, out: out.data, p: 0, q: 0, count: a.count))
+            return
+        }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = x[i] < y[i] ? 1 : (x[i] == y[i] ? 0.5 : 0) }
     }

@@ -5,12 +5,16 @@ extension Kernels {
     /// `out[g·K + k] ← α[g]·x[g·K + k] + β[g]·r[g]` for rows of width d, with `K = x.rows / G`.
     /// `α`, `β` have G elements, `r` is `[G, d]`. In place on `x` is fine.
     @inlinable public static func groupAffine(_ x: Tensor, scale alpha: Tensor, shift r: Tensor, shiftScale beta: Tensor, into out: Tensor) {
-        requireHost("groupAffine", x, alpha, r, beta)
         let g = r.rows, d = r.cols
         precondition(alpha.count == g && beta.count == g && x.cols == d && g > 0 && x.rows % g == 0,
                      "groupAffine: x \(x.shape), α \(alpha.count), r \(r.shape), β \(beta.count)")
         checkShape(x, out, "groupAffine")
         let k = x.rows / g
+        if let device = device("groupAffine", x, alpha, r, beta, out) {
+            device.run(.groupAffine(x: x.data, scale: alpha.data, shift: r.data, shiftScale: beta.data, out: out.data,
+                                    groups: g, rows: x.rows, cols: d))
+            return
+        }
         for gi in 0..<g {
             let a = alpha.data[gi], b = beta.data[gi], rr = r.data + gi * d
             for ki in 0..<k {
@@ -24,10 +28,13 @@ extension Kernels {
     /// `out[g] ← Σₖ w[g, k]·x[g·K + k]`: weighted sums of each group's rows. `w` is `[G, K]`,
     /// `x` is `[G·K, d]`, `out` is `[G, d]`.
     @inlinable public static func groupWeightedSum(_ w: Tensor, _ x: Tensor, into out: Tensor) {
-        requireHost("groupWeightedSum", w, x, out)
         let g = w.rows, k = w.cols, d = x.cols
         precondition(x.rows == g * k && out.rows == g && out.cols == d,
                      "groupWeightedSum: w \(w.shape), x \(x.shape), out \(out.shape)")
+        if let device = device("groupWeightedSum", w, x, out) {
+            device.run(.groupWeightedSum(w: w.data, x: x.data, out: out.data, groups: g, k: k, cols: d))
+            return
+        }
         for gi in 0..<g {
             let o = out.data + gi * d
             o.update(repeating: 0, count: d)
@@ -40,11 +47,14 @@ extension Kernels {
 
     /// `out[g·K + k] ← x[g·K + k] − rows[g]` (centering each group on its row). In place is fine.
     @inlinable public static func subtractGroupRows(_ x: Tensor, _ rows: Tensor, into out: Tensor) {
-        requireHost("subtractGroupRows", x, rows, out)
         let g = rows.rows, d = rows.cols
         precondition(x.cols == d && g > 0 && x.rows % g == 0, "subtractGroupRows: x \(x.shape), rows \(rows.shape)")
         checkShape(x, out, "subtractGroupRows")
         let k = x.rows / g
+        if let device = device("subtractGroupRows", x, rows, out) {
+            device.run(.subtractGroupRows(x: x.data, rows: rows.data, out: out.data, groups: g, n: x.rows, cols: d))
+            return
+        }
         for n in 0..<x.rows {
             let r = rows.data + (n / k) * d, xs = x.data + n * d, os = out.data + n * d
             for j in 0..<d { os[j] = xs[j] - r[j] }
@@ -53,25 +63,34 @@ extension Kernels {
 
     /// `out[i, j] ← v[i]`: each element of `v` `[G]` repeated across its row of `out` `[G, d]`.
     @inlinable public static func broadcastColumn(_ v: Tensor, into out: Tensor) {
-        requireHost("broadcastColumn", v, out)
         precondition(v.count == out.rows, "broadcastColumn: \(v.count) values for \(out.rows) rows")
+        if let d = device("broadcastColumn", v, out) {
+            d.run(.broadcastColumn(v: v.data, out: out.data, rows: out.rows, cols: out.cols))
+            return
+        }
         for i in 0..<out.rows { (out.data + i * out.cols).update(repeating: v.data[i], count: out.cols) }
     }
 
     /// `out[i, j] ← v[j]`: the vector `v` `[d]` in every row of `out` `[G, d]`.
     @inlinable public static func broadcastRow(_ v: Tensor, into out: Tensor) {
-        requireHost("broadcastRow", v, out)
         precondition(v.count == out.cols, "broadcastRow: \(v.count) values for \(out.cols) columns")
+        if let d = device("broadcastRow", v, out) {
+            d.run(.broadcastRow(v: v.data, out: out.data, rows: out.rows, cols: out.cols))
+            return
+        }
         for i in 0..<out.rows { (out.data + i * out.cols).update(from: v.data, count: out.cols) }
     }
 
     /// Adds row `g` of `rows` `[G, d]` to each row of group g of `x` `[G·K, d]`, in place
     /// (e.g. a state's share of a first layer added to each of its particles).
     @inlinable public static func addGroupRows(_ rows: Tensor, to x: Tensor) {
-        requireHost("addGroupRows", rows, x)
         let g = rows.rows, d = rows.cols
         precondition(x.cols == d && g > 0 && x.rows % g == 0, "addGroupRows: x \(x.shape), rows \(rows.shape)")
         let k = x.rows / g
+        if let device = device("addGroupRows", rows, x) {
+            device.run(.addGroupRows(rows: rows.data, x: x.data, groups: g, n: x.rows, cols: d))
+            return
+        }
         for n in 0..<x.rows {
             let r = rows.data + (n / k) * d, xs = x.data + n * d
             for j in 0..<d { xs[j] += r[j] }

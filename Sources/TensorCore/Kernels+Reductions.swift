@@ -19,8 +19,11 @@ extension Kernels {
 
     /// Row sums: `v[i] ← Σⱼ m[i, j]` (`v` has `m.rows` elements).
     @inlinable public static func sumRows(_ m: Tensor, into v: Tensor) {
-        requireHost("sumRows", m, v)
         precondition(v.count == m.rows, "sumRows: output of \(v.count) for \(m.rows) rows")
+        if let d = device("sumRows", m, v) {
+            d.run(.rows(.sum, m: m.data, out: v.data, rows: m.rows, cols: m.cols))
+            return
+        }
         for i in 0..<m.rows {
             let row = m.data + i * m.cols
             var s: Float = 0
@@ -31,8 +34,11 @@ extension Kernels {
 
     /// Row maxima: `v[i] ← maxⱼ m[i, j]` (−∞ for an empty row).
     @inlinable public static func maxRows(_ m: Tensor, into v: Tensor) {
-        requireHost("maxRows", m, v)
         precondition(v.count == m.rows, "maxRows: output of \(v.count) for \(m.rows) rows")
+        if let d = device("maxRows", m, v) {
+            d.run(.rows(.max, m: m.data, out: v.data, rows: m.rows, cols: m.cols))
+            return
+        }
         for i in 0..<m.rows { v.data[i] = rowMax(m.data + i * m.cols, m.cols) }
     }
 
@@ -51,8 +57,11 @@ extension Kernels {
     /// Stable row-wise log-sum-exp: `v[i] ← mᵢ + log Σⱼ exp(m[i, j] − mᵢ)` with `mᵢ` the row max,
     /// so entries of ±1e4 neither overflow nor underflow. A row of all −∞ gives −∞.
     @inlinable public static func logSumExpRows(_ m: Tensor, into v: Tensor) {
-        requireHost("logSumExpRows", m, v)
         precondition(v.count == m.rows, "logSumExpRows: output of \(v.count) for \(m.rows) rows")
+        if let d = device("logSumExpRows", m, v) {
+            d.run(.rows(.logSumExp, m: m.data, out: v.data, rows: m.rows, cols: m.cols))
+            return
+        }
         for i in 0..<m.rows {
             let row = m.data + i * m.cols
             let top = rowMax(row, m.cols)
@@ -64,8 +73,11 @@ extension Kernels {
     /// Row-wise softmax `out[i, j] ← exp(m[i, j] − mᵢ) / Σₖ exp(m[i, k] − mᵢ)`, max-shifted for
     /// stability (in place is fine).
     @inlinable public static func softmaxRows(_ m: Tensor, into out: Tensor) {
-        requireHost("softmaxRows", m, out)
         checkShape(m, out, "softmaxRows")
+        if let d = device("softmaxRows", m, out) {
+            d.run(.rows(.softmax, m: m.data, out: out.data, rows: m.rows, cols: m.cols))
+            return
+        }
         for i in 0..<m.rows {
             let row = m.data + i * m.cols, o = out.data + i * m.cols
             let top = rowMax(row, m.cols)
@@ -77,8 +89,11 @@ extension Kernels {
     /// Row means and population standard deviations (two passes, so a large common offset does
     /// not cancel the spread): `mean[i] = (1/n) Σⱼ m[i, j]`, `std[i] = √((1/n) Σⱼ (m[i, j] − mean[i])²)`.
     @inlinable public static func meanAndStdRows(_ m: Tensor, mean: Tensor, std: Tensor) {
-        requireHost("meanAndStdRows", m, mean, std)
         precondition(mean.count == m.rows && std.count == m.rows, "meanAndStdRows: outputs for \(m.rows) rows")
+        if let d = device("meanAndStdRows", m, mean, std) {
+            d.run(.meanAndStdRows(m: m.data, mean: mean.data, std: std.data, rows: m.rows, cols: m.cols))
+            return
+        }
         let n = Float(m.cols)
         for i in 0..<m.rows {
             let row = m.data + i * m.cols

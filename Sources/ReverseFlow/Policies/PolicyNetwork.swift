@@ -113,7 +113,7 @@ public final class PolicyNetwork: ParameterContainer {
             rollout.stepShare = Tensor(count: w)
             rollout.embedded = Tensor(rows: 1, cols: embedding.size)
         }
-        rollout.scalar[0] = temperature
+        rollout.scalar.fill(temperature)
         embedding.forward(rollout.scalar, into: rollout.embedded)
         rollout.constantShare.assign(first.bias)
         Kernels.gemm(rollout.embedded.matrix, .none, first.kernel.rows(temperatureRows), .none,
@@ -132,7 +132,7 @@ public final class PolicyNetwork: ParameterContainer {
     /// `t`; the result belongs to `rollout` and lives until its next call.
     public func evaluate(_ rollout: Rollout, latents: Tensor, time t: Float) -> Tensor {
         let n = latents.rows, w = width, first = net.stages[0].dense
-        rollout.scalar[0] = t
+        rollout.scalar.fill(t)
         embedding.forward(rollout.scalar, into: rollout.embedded)
         rollout.stepShare.assign(rollout.constantShare)
         Kernels.gemm(rollout.embedded.matrix, .none, first.kernel.rows(timeRows), .none, into: rollout.stepShare.matrix, beta: 1)
