@@ -26,7 +26,8 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
     /// The backend on the CPU emulation (tests; see ``CUDADevice/emulated()``).
     public static func emulated() -> CUDAComputeDevice { CUDAComputeDevice(CUDADevice.emulated()) }
 
-    static func address(_ p: UnsafePointer<Float>) -> UInt64 { UInt64(UInt(bitPattern: p)) }
+    static func address<T>(_ p: UnsafePointer<T>) -> UInt64 { UInt64(UInt(bitPattern: p)) }
+    static func address<T>(_ p: UnsafeMutablePointer<T>) -> UInt64 { UInt64(UInt(bitPattern: p)) }
 
     private func attempt(_ what: @autoclosure () -> String, _ body: () throws -> Void) {
         do { try body() } catch { fatalError("\(what()) on \(name): \(error)") }
@@ -148,6 +149,14 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
             try cuda.launch(K.broadcastRow, elements: rows * cols, [p(v), p(out), .int(rows), .int(cols)])
         case let .broadcastColumn(v, out, rows, cols):
             try cuda.launch(K.broadcastColumn, elements: rows * cols, [p(v), p(out), .int(rows), .int(cols)])
+        case let .argmaxRows(m, indices, rows, cols):
+            try cuda.launch(K.argmaxRows, elements: rows, [p(m), .pointer(Self.address(indices)), .int(rows), .int(cols)])
+        case let .gatherRows(source, indices, groupSize, out, count, cols, sourceRows):
+            try cuda.launch(K.gatherGroupRows, elements: count * cols,
+                            [p(source), .pointer(Self.address(indices)), .int(groupSize), p(out), .int(count), .int(cols), .int(sourceRows)])
+        case let .categorical(logits, indices, rows, cols, seed, stream, position):
+            try cuda.launch(K.categorical, elements: rows,
+                            [p(logits), .pointer(Self.address(indices)), .int(rows), .int(cols), .word(seed), .word(stream), .word(position)])
         case let .sinusoidalEmbedding(x, frequencies, out, count, half):
             try cuda.launch(K.sinusoidalEmbedding, elements: count * 2 * half, [p(x), p(frequencies), p(out), .int(count), .int(half)])
         case let .fillUniform(x, count, low, width, seed, stream, position):

@@ -284,6 +284,7 @@ const Entry entries[] = {
     RFM_ENTRY(rfm_fill),
     RFM_ENTRY(rfm_copy_matrix),
     RFM_ENTRY(rfm_add_matrix),
+    RFM_ENTRY(rfm_gather_group_rows),
 };
 #undef RFM_ENTRY
 

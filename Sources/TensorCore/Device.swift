@@ -94,6 +94,14 @@ public enum DeviceKernel {
     /// Every row of `out` set to `v`, or every row `r` to `v[r]`.
     case broadcastRow(v: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
     case broadcastColumn(v: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    /// The arg-max of each row into 64-bit indices.
+    case argmaxRows(m: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int>, rows: Int, cols: Int)
+    /// `out[i, :] ← source[indices[i] + i·groupSize, :]` (a row outside `0..<sourceRows` gives NaNs).
+    case gatherRows(source: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int>, groupSize: Int,
+                    out: UnsafeMutablePointer<Float>, count: Int, cols: Int, sourceRows: Int)
+    /// `RandomStream.categorical`'s draws: row i by softmax(row), with block `position + i`.
+    case categorical(logits: UnsafeMutablePointer<Float>, indices: UnsafeMutablePointer<Int>, rows: Int, cols: Int,
+                     seed: UInt64, stream: UInt64, position: UInt64)
     /// The sinusoidal embedding of `count` scalars with `half` frequencies.
     case sinusoidalEmbedding(x: UnsafeMutablePointer<Float>, frequencies: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
                              count: Int, half: Int)
@@ -129,6 +137,9 @@ public enum DeviceKernel {
         case .addGroupRows: "addGroupRows"
         case .broadcastRow: "broadcastRow"
         case .broadcastColumn: "broadcastColumn"
+        case .argmaxRows: "argmaxRows"
+        case .gatherRows: "gatherRows"
+        case .categorical: "categorical"
         case .sinusoidalEmbedding: "sinusoidalEmbedding"
         case .fillUniform: "fillUniform"
         case .fillNormal: "fillNormal"

@@ -16,7 +16,7 @@ public struct RandomStream: Sendable, Equatable {
     /// The stream id (upper half of the counter).
     public let stream: UInt64
     /// Blocks drawn so far (lower half of the counter).
-    public private(set) var position: UInt64
+    public internal(set) var position: UInt64
 
     /// The stream `stream` of `seed`, at position `position`.
     public init(seed: UInt64, stream: UInt64 = 0, position: UInt64 = 0) {

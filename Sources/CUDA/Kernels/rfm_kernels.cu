@@ -10,9 +10,12 @@
 // a*b + c stays two rounded operations, as on the CPU, so the two backends agree bit for bit
 // wherever they compute in the same order.
 
-// NVRTC includes no C headers: infinity from its bits there (the host compiler's math.h has it).
+// NVRTC includes no C headers: infinity and NaN from their bits there (the host compiler's math.h has it).
 #ifndef INFINITY
 #define INFINITY __int_as_float(0x7f800000)
+#endif
+#ifndef NAN
+#define NAN __int_as_float(0x7fc00000)
 #endif
 
 // The grid-stride loop every elementwise kernel uses: i runs over 0..<n.
@@ -154,6 +157,18 @@ extern "C" __global__ void rfm_gather_rows(const float* src, const long long* in
     RFM_FOR_EACH(i, count * cols) {
         long long r = i / cols, c = i % cols;
         out[i] = src[indices[r] * cols + c];
+    }
+}
+
+// out[i, :] = src[indices[i] + i * groupSize, :]: Kernels.gatherRows(_:_:groupSize:into:) (one
+// particle of each group of groupSize rows; groupSize 0 for plain indices). A row outside the
+// source gives NaNs rather than reading past it.
+extern "C" __global__ void rfm_gather_group_rows(const float* src, const long long* indices, long long groupSize, float* out,
+                                                 long long count, long long cols, long long sourceRows) {
+    RFM_FOR_EACH(i, count * cols) {
+        long long r = i / cols, c = i % cols;
+        long long s = indices[r] + r * groupSize;
+        out[i] = (s >= 0 && s < sourceRows) ? src[s * cols + c] : NAN;
     }
 }
 

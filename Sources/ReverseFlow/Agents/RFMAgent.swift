@@ -72,7 +72,7 @@ public final class RFMAgent: Agent {
         didSet { learner.profiler = profiler }
     }
     private let workspace = Workspace()
-    private var picks: [Int] = []
+    private var picks = Indices(count: 0, on: nil)
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
@@ -164,40 +164,44 @@ public final class RFMAgent: Agent {
         let ws = workspace
         let candidates = ws.matrix(n, d), q = ws.matrix(n, 1)
         Kernels.tanh(latents, into: candidates)
-        if picks.count != g { picks = [Int](repeating: 0, count: g) }
         if particles == 1 {
-            for i in 0..<g { picks[i] = i }
+            actionsOut.assign(candidates)
+            latentsOut?.assign(latents)
+            return
+        }
+        // The picks live where the latents do (the GPU when the agent runs there).
+        if picks.count != g || picks.device !== latents.device { picks = Indices(count: g, on: latents.device) }
+        critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
+        q.reshape(g, particles)
+        if boltzmann {
+            Kernels.scale(q, by: 1 / max(temperature, 1e-12), into: q)
+            rng.categorical(logits: q, into: picks)
         } else {
-            critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
-            q.reshape(g, particles)
-            if boltzmann {
-                Kernels.scale(q, by: 1 / max(temperature, 1e-12), into: q)
-                picks.withUnsafeMutableBufferPointer { rng.categorical(logits: q, into: $0) }
-            } else {
-                picks.withUnsafeMutableBufferPointer { Kernels.argmaxRows(q, into: $0) }
-            }
-            for i in 0..<g { picks[i] += i * particles }
+            Kernels.argmaxRows(q, into: picks)
         }
-        picks.withUnsafeBufferPointer { rows in
-            Kernels.gatherRows(candidates, rows, into: actionsOut)
-            if let latentsOut { Kernels.gatherRows(latents, rows, into: latentsOut) }
-        }
+        // Pick i is a particle of state i: row i·P + pick.
+        Kernels.gatherRows(candidates, picks, groupSize: particles, into: actionsOut)
+        if let latentsOut { Kernels.gatherRows(latents, picks, groupSize: particles, into: latentsOut) }
     }
 
     /// Evaluation noise: each state's particles start from normals seeded by a hash of the
     /// state's bits, so the same observation always gives the same action.
+    /// (The hash needs the states' bits, so states on a device are read back and the noise is
+    /// drawn on the host; acting returns its actions to the host anyway.)
     private func evaluationLatents(_ states: Tensor) -> Tensor {
         let p = settings.evaluationParticles, d = critic.actionDim
-        let y = workspace.matrix(states.rows * p, d)
-        let row = Tensor(rows: p, cols: d)
+        let hostStates = states.device == nil ? states : states.copy(to: nil)
+        let noise = Tensor(rows: states.rows * p, cols: d, on: nil), row = Tensor(rows: p, cols: d, on: nil)
         for i in 0..<states.rows {
-            var stream = RandomStream(seed: stateHash(states.data + i * states.cols, states.cols), stream: 0xE7A1)
+            var stream = RandomStream(seed: stateHash(hostStates.data + i * states.cols, states.cols), stream: 0xE7A1)
             stream.fillNormal(row)
-            Kernels.copy(row.matrix, into: y.rows((i * p)..<((i + 1) * p)))
+            Kernels.copy(row.matrix, into: noise.rows((i * p)..<((i + 1) * p)))
         }
+        let y = workspace.matrix(states.rows * p, d)
+        y.assign(noise)
         // A stochastic sampler's step noise also comes from the states, so evaluation stays a
         // function of the observations.
-        var stepNoise = RandomStream(seed: stateHash(states.data, states.count), stream: 0xE7A2)
+        var stepNoise = RandomStream(seed: stateHash(hostStates.data, hostStates.count), stream: 0xE7A2)
         policy.generate(y, states: states, temperature: temperature, rng: &stepNoise)
         return y
     }
