@@ -168,6 +168,8 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
         }
     }
 
+    public func synchronize() { attempt("synchronizing") { try cuda.synchronize() } }
+
     public func reduce(_ reduction: DeviceReduction) -> Double {
         var result = 0.0
         attempt("a reduction") {

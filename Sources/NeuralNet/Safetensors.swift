@@ -29,7 +29,11 @@ public enum Safetensors {
         for t in tensors {
             guard seen.insert(t.name).inserted else { throw CheckpointError.duplicateName(t.name) }
             let begin = body.count
-            body.append(UnsafeBufferPointer(start: t.tensor.data, count: t.tensor.count))
+            if t.tensor.device == nil {
+                body.append(UnsafeBufferPointer(start: t.tensor.data, count: t.tensor.count))
+            } else {
+                t.tensor.toArray().withUnsafeBufferPointer { body.append($0) }
+            }
             let shape = t.tensor.shape.map(String.init).joined(separator: ",")
             entries.append("\(jsonString(t.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(begin),\(body.count)]}")
         }
@@ -146,7 +150,7 @@ extension ParameterList {
             throw CheckpointError.unexpectedTensor(extra)
         }
         for (name, tensor) in zip(names, tensors) {
-            entries[name]!.values.withUnsafeBufferPointer { tensor.data.update(from: $0.baseAddress!, count: tensor.count) }
+            tensor.setValues(entries[name]!.values)
         }
     }
 

@@ -25,6 +25,8 @@ public protocol ComputeDevice: AnyObject, Sendable {
     func run(_ kernel: DeviceKernel)
     /// Runs one reduction to a host scalar (waits for it).
     func reduce(_ reduction: DeviceReduction) -> Double
+    /// Waits until every queued kernel and copy has finished (timing).
+    func synchronize()
 }
 
 /// The kernels a device runs, one case per CPU kernel it mirrors, with raw operands (device

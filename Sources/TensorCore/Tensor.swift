@@ -142,6 +142,25 @@ public final class Tensor: @unchecked Sendable {
         }
     }
 
+    /// Copies `values` into the first `values.count` elements (an upload for a device tensor).
+    public func setValues(_ values: [Float], offset: Int = 0) {
+        precondition(offset >= 0 && offset + values.count <= capacity, "Tensor.setValues: \(values.count) values at \(offset) exceed \(capacity)")
+        guard !values.isEmpty else { return }
+        values.withUnsafeBufferPointer { v in
+            if let device {
+                device.copy(values.count, from: v.baseAddress!, onDevice: false, to: data + offset, onDevice: true)
+            } else {
+                (data + offset).update(from: v.baseAddress!, count: values.count)
+            }
+        }
+    }
+
+    /// Sets row `row` of the matrix to `values` (`cols` of them; an upload for a device tensor).
+    public func setRow(_ row: Int, _ values: [Float]) {
+        precondition(row >= 0 && row < rows && values.count == cols, "Tensor.setRow: row \(row) of \(shape) with \(values.count) values")
+        setValues(values, offset: row * cols)
+    }
+
     /// The elements as a mutable buffer over the current shape (host storage only).
     @inlinable public var buffer: UnsafeMutableBufferPointer<Float> {
         requireHostStorage()

@@ -7,7 +7,7 @@ import TensorCore
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the speed of the kernels and updates.",
-        subcommands: [GemmBench.self, CriticUpdateBench.self, UpdateBench.self]
+        subcommands: [GemmBench.self, CriticUpdateBench.self, UpdateBench.self, ActBench.self]
     )
 }
 
@@ -102,6 +102,7 @@ struct UpdateBench: ParsableCommand {
     )
 
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var placement: DeviceOptions
     @Option(help: "Preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset = "paper"
     @Option(help: "Agent (rfm, sac, qsm or dqs).") var agent = "rfm"
     @Option(help: "State dimension (17: cheetah-run).") var stateDim = 17
@@ -118,16 +119,58 @@ struct UpdateBench: ParsableCommand {
     func run() throws {
         compute.apply()
         let config = try RunConfig.preset(preset).overriding(["agent=\(agent)"] + assignments)
+        let device = try placement.open()
+        if let device { try Trainer.requireDeviceSupport(config, device) }
         let r = UpdateBenchmark.run(config: config, stateDim: stateDim, actionDim: actionDim, iterations: iterations,
-                                    threads: compute.threads) { if !json { print($0) } }
+                                    threads: compute.threads, device: device) { if !json { print($0) } }
         if json { return try printJSON(r) }
-        print("\(r.agent), preset \(preset), state \(r.stateDim), action \(r.actionDim), \(r.threads) thread(s)")
+        print("\(r.agent), preset \(preset), state \(r.stateDim), action \(r.actionDim), on \(r.device == "cpu" ? "the CPU, \(r.threads) thread(s)" : r.device)")
         print(String(format: "  %.1f ms per update (median of %d), %.2f ms per action", r.updateMs, r.iterations, r.actMs))
         print(String(format: "  %.2f GFLOP per update, %.1f GFLOP/s effective; sgemm on the dominant product %.1f GFLOP/s",
                      r.gflopPerUpdate, r.gflopsEffective, r.sgemmGflops))
         for (phase, ms) in r.phasesMs.sorted(by: { $0.value > $1.value }) {
             print("  " + phase.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", ms))
         }
+    }
+}
+
+struct ActBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "act",
+        abstract: "Milliseconds per action: one observation in, one stochastic action out (the training loop's acting)."
+    )
+
+    @OptionGroup var compute: ComputeOptions
+    @OptionGroup var placement: DeviceOptions
+    @Option(help: "Preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset = "paper"
+    @Option(help: "Agent (rfm, sac, qsm or dqs).") var agent = "rfm"
+    @Option(help: "State dimension (17: cheetah-run).") var stateDim = 17
+    @Option(help: "Action dimension (6: cheetah-run).") var actionDim = 6
+    @Option(help: "Timed actions (median reported).") var repeats = 200
+    @Option(name: .customLong("set"), help: "Override a config key (repeatable).") var assignments: [String] = []
+    @Flag(help: "Print one JSON object (act_ms, agent, state_dim, action_dim, threads, device).") var json = false
+
+    func validate() throws {
+        try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--repeats", repeats)])
+    }
+
+    func run() throws {
+        compute.apply()
+        let config = try RunConfig.preset(preset).overriding(["agent=\(agent)"] + assignments)
+        let device = try placement.open()
+        if let device { try Trainer.requireDeviceSupport(config, device) }
+        var rng = RandomStream(seed: 0)
+        var initRNG = rng.split(1)
+        let made = Devices.using(device) { AgentFactory.make(config, observationSize: stateDim, actionSize: actionDim, rng: &initRNG) }
+        let ms = UpdateBenchmark.actionMilliseconds(agent: made, stateDim: stateDim, device: device, rng: &rng, repeats: repeats)
+        struct Report: Encodable {
+            let act_ms: Double, agent: String, state_dim: Int, action_dim: Int, threads: Int, device: String, repeats: Int
+        }
+        let r = Report(act_ms: ms, agent: agent, state_dim: stateDim, action_dim: actionDim, threads: compute.threads,
+                       device: device?.name ?? "cpu", repeats: repeats)
+        if json { return try printJSON(r) }
+        print(String(format: "%@, preset %@, state %d, action %d, on %@: %.3f ms per action (median of %d)", agent, preset, stateDim,
+                     actionDim, device?.name ?? "the CPU", ms, repeats))
     }
 }
 

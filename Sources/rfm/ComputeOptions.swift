@@ -1,4 +1,5 @@
 import ArgumentParser
+import CUDA
 import TensorCore
 
 /// Options every compute command shares.
@@ -22,5 +23,30 @@ struct ComputeOptions: ParsableArguments {
 func requirePositive(_ options: [(String, Int)]) throws {
     for (name, value) in options where value < 1 {
         throw ValidationError("\(name) must be at least 1, got \(value)")
+    }
+}
+
+/// `--device`: where an agent runs.
+struct DeviceOptions: ParsableArguments {
+    @Option(help: """
+        Where the agent runs: cpu; cuda (an NVIDIA GPU: the driver, cuBLAS and NVRTC are opened at run time, \
+        see `rfm device`); or cuda-emulated (the CUDA backend emulated on the CPU, slow: for checking the \
+        backend on a machine without a GPU). Only the rfm agent with its flow policy runs on cuda so far.
+        """)
+    var device = "cpu"
+
+    func validate() throws {
+        guard ["cpu", "cuda", "cuda-emulated"].contains(device) else {
+            throw ValidationError("--device must be cpu, cuda or cuda-emulated, got '\(device)'")
+        }
+    }
+
+    /// The device, or nil for the CPU. Opening the GPU fails with a message naming what is missing.
+    func open() throws -> ComputeDevice? {
+        switch device {
+        case "cuda": try CUDAComputeDevice.open()
+        case "cuda-emulated": CUDAComputeDevice.emulated()
+        default: nil
+        }
     }
 }

@@ -14,6 +14,7 @@ struct Train: ParsableCommand {
     )
 
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var placement: DeviceOptions
     @Option(help: "Built-in preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset: String?
     @Option(help: "YAML config file (may start with `inherit: PRESET`).") var config: String?
     @Option(help: "Environment (shorthand for --set env=…).") var env: String?
@@ -54,13 +55,14 @@ struct Train: ParsableCommand {
         if let resume {
             let dir = URL(fileURLWithPath: resume)
             let cfg = try RunConfig.savedRun(dir.appendingPathComponent("config.yaml").path)
-            trainer = try Trainer(config: cfg, runDirectory: dir, resume: true)
+            trainer = try Trainer(config: cfg, runDirectory: dir, resume: true, device: try placement.open())
             print("resuming \(dir.path) from its last checkpoint")
         } else {
             let cfg = try resolvedConfig()
             let dir = URL(fileURLWithPath: out ?? "runs/\(cfg.string("agent"))-\(cfg.string("env"))-seed\(cfg.int("seed"))")
-            trainer = try Trainer(config: cfg, runDirectory: dir, resume: false)
-            print("training \(cfg.string("agent")) on \(cfg.string("env")) for \(cfg.int("trainer.steps")) steps, seed \(cfg.int("seed")), \(compute.threads) thread(s) → \(dir.path)")
+            trainer = try Trainer(config: cfg, runDirectory: dir, resume: false, device: try placement.open())
+            let place = trainer.device.map { "on \($0.name)" } ?? "\(compute.threads) thread(s)"
+            print("training \(cfg.string("agent")) on \(cfg.string("env")) for \(cfg.int("trainer.steps")) steps, seed \(cfg.int("seed")), \(place) → \(dir.path)")
         }
         let final = try trainer.run()
         if let final { print(String(format: "done: final evaluation return %.1f; run folder %@", final, trainer.runDirectory.path)) }

@@ -1,5 +1,9 @@
+import TensorCore
+
 /// Wall-clock time spent in named phases of an update (rollouts, particle Q, posterior, …),
 /// accumulated over calls. Agents take an optional profiler; without one they time nothing.
+/// On a device (``Devices/current``) each phase waits for its kernels, so the time is the
+/// phase's own (and the whole update a little slower than without a profiler).
 public final class PhaseProfiler {
     public private(set) var seconds: [String: Double] = [:]
     public private(set) var order: [String] = []
@@ -9,8 +13,13 @@ public final class PhaseProfiler {
     /// Runs `body`, adding its duration to `phase`.
     @inlinable
     public func measure<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        let device = Devices.current
+        device?.synchronize()
         let start = Stopwatch.now()
-        defer { add(phase, Stopwatch.now() - start) }
+        defer {
+            device?.synchronize()
+            add(phase, Stopwatch.now() - start)
+        }
         return try body()
     }
 

@@ -5,6 +5,8 @@ import TensorCore
 /// `mask` is 0 where the episode terminated (no bootstrap) and 1 otherwise, including time-limit
 /// truncations. When full, the oldest transition is overwritten. Storage is one tensor per field
 /// so a batch is gathered with one row copy per transition and the buffer checkpoints as tensors.
+/// Made inside `Devices.using(device)`, the storage lives on the device: a transition is
+/// uploaded as it is added, and batches are gathered there.
 public final class ReplayBuffer {
     public let capacity: Int
     public let observationSize: Int
@@ -36,13 +38,11 @@ public final class ReplayBuffer {
         precondition(observation.count == observationSize && nextObservation.count == observationSize && action.count == actionSize,
                      "ReplayBuffer.add: sizes \(observation.count), \(action.count), \(nextObservation.count)")
         let i = position
-        for j in 0..<observationSize {
-            observations[i, j] = observation[j]
-            nextObservations[i, j] = nextObservation[j]
-        }
-        for j in 0..<actionSize { actions[i, j] = action[j] }
-        rewards[i] = reward
-        masks[i] = terminated ? 0 : 1
+        observations.setRow(i, observation)
+        nextObservations.setRow(i, nextObservation)
+        actions.setRow(i, action)
+        rewards.setRow(i, [reward])
+        masks.setRow(i, [terminated ? 0 : 1])
         position = (position + 1) % capacity
         count = min(count + 1, capacity)
     }
@@ -50,7 +50,9 @@ public final class ReplayBuffer {
     /// A batch of transitions, reusable across calls.
     public final class Batch {
         public let observations: Tensor, actions: Tensor, rewards: Tensor, masks: Tensor, nextObservations: Tensor
+        /// The rows drawn, on the host, and where the batch lives (a copy on a device).
         var indices: [Int]
+        let rows: Indices
 
         public init(size: Int, observationSize: Int, actionSize: Int) {
             observations = Tensor(rows: size, cols: observationSize)
@@ -59,6 +61,7 @@ public final class ReplayBuffer {
             masks = Tensor(rows: size, cols: 1)
             nextObservations = Tensor(rows: size, cols: observationSize)
             indices = [Int](repeating: 0, count: size)
+            rows = Indices(count: size)
         }
 
         public var size: Int { indices.count }
@@ -68,13 +71,14 @@ public final class ReplayBuffer {
     public func sample(into batch: Batch, rng: inout RandomStream) {
         precondition(count > 0, "ReplayBuffer.sample: the buffer is empty")
         for k in 0..<batch.size { batch.indices[k] = rng.integer(below: count) }
-        batch.indices.withUnsafeBufferPointer { idx in
-            Kernels.gatherRows(observations, idx, into: batch.observations)
-            Kernels.gatherRows(actions, idx, into: batch.actions)
-            Kernels.gatherRows(rewards, idx, into: batch.rewards)
-            Kernels.gatherRows(masks, idx, into: batch.masks)
-            Kernels.gatherRows(nextObservations, idx, into: batch.nextObservations)
-        }
+        // The draws are made on the host (the CPU's numbers on every backend); on a device only
+        // these few indices cross, and the rows are gathered there.
+        batch.rows.assign(batch.indices)
+        Kernels.gatherRows(observations, batch.rows, into: batch.observations)
+        Kernels.gatherRows(actions, batch.rows, into: batch.actions)
+        Kernels.gatherRows(rewards, batch.rows, into: batch.rewards)
+        Kernels.gatherRows(masks, batch.rows, into: batch.masks)
+        Kernels.gatherRows(nextObservations, batch.rows, into: batch.nextObservations)
     }
 
     /// The stored tensors by name (for checkpoints). Only the first `count` rows are meaningful.

@@ -31,7 +31,7 @@ public enum Checkpoint {
     public static func save(agent: Agent, replay: ReplayBuffer, state: TrainerState, configYAML: String, to url: URL) throws {
         var tensors = agent.stateTensors.named.map { NamedTensor("agent.\($0.name)", $0.tensor) }
         for (name, t) in replay.namedTensors {
-            let filled = Tensor(rows: replay.count, cols: t.cols)
+            let filled = Tensor(rows: replay.count, cols: t.cols, on: t.device)
             Kernels.copy(t.rows(0..<replay.count), into: filled.matrix)
             tensors.append(NamedTensor("replay.\(name)", filled))
         }
@@ -58,7 +58,7 @@ public enum Checkpoint {
             guard e.shape == [state.replayCount, t.cols], state.replayCount <= replay.capacity else {
                 throw CheckpointError.shapeMismatch(name: "replay.\(name)", file: e.shape, expected: [state.replayCount, t.cols])
             }
-            if !e.values.isEmpty { e.values.withUnsafeBufferPointer { t.data.update(from: $0.baseAddress!, count: e.values.count) } }
+            t.setValues(e.values)
         }
         try replay.restore(count: state.replayCount, position: state.replayPosition)
         return state

@@ -8,17 +8,18 @@ public enum Evaluation {
         splitMix64(runSeed &+ 0xE7A1_0000_0000 &+ UInt64(episode))
     }
 
-    /// Returns of `episodes` full episodes.
-    public static func run(agent: Agent, environment env: Environment, episodes: Int, runSeed: UInt64) -> [Double] {
+    /// Returns of `episodes` full episodes; the agent acts on `device` when it lives there.
+    public static func run(agent: Agent, environment env: Environment, episodes: Int, runSeed: UInt64,
+                           device: ComputeDevice? = nil) -> [Double] {
         var rng = RandomStream(seed: runSeed, stream: 0xE7A1)  // unused by deterministic rules, passed for form
-        let obs = Tensor(rows: 1, cols: env.observationSize)
+        let obs = Tensor(rows: 1, cols: env.observationSize, on: device)
         var returns: [Double] = []
         for e in 0..<episodes {
             var o = env.reset(seed: episodeSeed(runSeed: runSeed, episode: e))
             var total = 0.0
             while true {
-                for j in 0..<o.count { obs[0, j] = o[j] }
-                let a = agent.act(observations: obs, deterministic: true, rng: &rng).toArray()
+                obs.setRow(0, o)
+                let a = Devices.using(device) { agent.act(observations: obs, deterministic: true, rng: &rng).toArray() }
                 let r = env.step(a)
                 total += r.reward
                 o = r.observation

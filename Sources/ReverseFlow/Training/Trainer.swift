@@ -13,11 +13,17 @@ public struct DivergenceError: Error, CustomStringConvertible {
 ///
 /// The run folder holds `config.yaml` (resolved), `metrics.csv`, `metrics.jsonl`,
 /// `learning_curve.svg`, `checkpoints/latest.safetensors` and, at the end, `summary.json`.
+///
+/// With a `device` (a GPU), the agent's parameters, optimiser state and the replay buffer live
+/// there and every update runs there; the environment stays on the host, so an observation goes
+/// up and an action comes back at each step, and a transition goes up when it is stored.
 public final class Trainer {
     public let config: RunConfig
     public let runDirectory: URL
     public let agent: Agent
     public let replay: ReplayBuffer
+    /// Where the agent and the replay buffer live; nil for the host.
+    public let device: ComputeDevice?
     let env: Environment
     let evalEnv: Environment
     let log: MetricsLog
@@ -33,17 +39,25 @@ public final class Trainer {
 
     /// Sets up a new run in `runDirectory` (which must not hold one already) or, with `resume`,
     /// continues the run there from its last checkpoint.
-    public init(config: RunConfig, runDirectory: URL, resume: Bool) throws {
+    public init(config: RunConfig, runDirectory: URL, resume: Bool, device: ComputeDevice? = nil) throws {
         self.config = config
         self.runDirectory = runDirectory
+        self.device = device
+        if let device {
+            try Self.requireDeviceSupport(config, device)
+        }
         env = try EnvironmentRegistry.make(config.string("env"))
         evalEnv = try EnvironmentRegistry.make(config.string("env"))
         let seed = UInt64(config.int("seed"))
         let root = RandomStream(seed: seed)
         var initRNG = root.split(1)
-        agent = AgentFactory.make(config, observationSize: env.observationSize, actionSize: env.actionSize, rng: &initRNG)
-        replay = ReplayBuffer(capacity: config.int("trainer.replay_size"), observationSize: env.observationSize,
-                              actionSize: env.actionSize)
+        let (observationSize, actionSize) = (env.observationSize, env.actionSize)
+        agent = Devices.using(device) {
+            AgentFactory.make(config, observationSize: observationSize, actionSize: actionSize, rng: &initRNG)
+        }
+        replay = Devices.using(device) {
+            ReplayBuffer(capacity: config.int("trainer.replay_size"), observationSize: observationSize, actionSize: actionSize)
+        }
         actRNG = root.split(2); updateRNG = root.split(3); replayRNG = root.split(4); warmupRNG = root.split(5)
         let fm = FileManager.default
         let checkpoint = Checkpoint.url(in: runDirectory)
@@ -92,6 +106,14 @@ public final class Trainer {
         return common + specific
     }
 
+    /// The agents whose every kernel has a device implementation so far.
+    public static func requireDeviceSupport(_ config: RunConfig, _ device: ComputeDevice) throws {
+        guard config.string("agent") == "rfm", config.string("rfm.policy") != "diffusion" else {
+            throw ConfigError("\(device.name): only the rfm agent with its flow policy runs on a GPU so far "
+                + "(agent \(config.string("agent")), rfm.policy \(config.string("rfm.policy"))); train the others on the CPU")
+        }
+    }
+
     static func episodeSeed(_ runSeed: UInt64, _ episode: Int) -> UInt64 { splitMix64(runSeed &* 0x1_0000_0001 &+ UInt64(episode)) }
 
     /// Runs to `trainer.steps` (or `stopAfterSteps`); returns the final evaluation's mean return.
@@ -99,9 +121,10 @@ public final class Trainer {
     public func run() throws -> Double? {
         let total = config.int("trainer.steps"), warmup = config.int("trainer.warmup")
         let seed = UInt64(config.int("seed"))
-        let batch = ReplayBuffer.Batch(size: config.int("trainer.batch_size"), observationSize: env.observationSize,
-                                       actionSize: env.actionSize)
-        let obs = Tensor(rows: 1, cols: env.observationSize)
+        let batch = Devices.using(device) {
+            ReplayBuffer.Batch(size: config.int("trainer.batch_size"), observationSize: env.observationSize, actionSize: env.actionSize)
+        }
+        let obs = Tensor(rows: 1, cols: env.observationSize, on: device)
         let progress = ProgressLine(total: total, start: state.step, report: report)
         let startTime = Stopwatch.now() - state.elapsedSeconds
         var lastMetrics: Metrics = [:]
@@ -114,8 +137,8 @@ public final class Trainer {
             if t < warmup {
                 action = (0..<env.actionSize).map { _ in warmupRNG.uniform() * 2 - 1 }
             } else {
-                for j in 0..<state.observation.count { obs[0, j] = state.observation[j] }
-                action = agent.act(observations: obs, deterministic: false, rng: &actRNG).toArray()
+                obs.setRow(0, state.observation)
+                action = Devices.using(device) { agent.act(observations: obs, deterministic: false, rng: &actRNG).toArray() }
             }
             let r = env.step(action)
             replay.add(observation: state.observation, action: action, reward: Float(r.reward),
@@ -131,8 +154,10 @@ public final class Trainer {
             // Learn.
             if t >= warmup {
                 for _ in 0..<config.int("trainer.updates_per_step") {
-                    replay.sample(into: batch, rng: &replayRNG)
-                    lastMetrics = agent.update(batch: batch, rng: &updateRNG)
+                    lastMetrics = Devices.using(device) {
+                        replay.sample(into: batch, rng: &replayRNG)
+                        return agent.update(batch: batch, rng: &updateRNG)
+                    }
                     if let bad = lastMetrics.first(where: { !$0.value.isFinite }) {
                         throw DivergenceError(message: "training diverged at step \(t + 1): \(bad.key) is \(bad.value); "
                             + "the last good checkpoint (step \(lastCheckpointStep)) is kept in \(Checkpoint.url(in: runDirectory).path)")
@@ -151,7 +176,8 @@ public final class Trainer {
                 if let last = state.recentReturns.last { row["train/episode_return"] = last }
             }
             if step % config.int("trainer.eval_interval") == 0 || step == total {
-                let returns = Evaluation.run(agent: agent, environment: evalEnv, episodes: config.int("trainer.eval_episodes"), runSeed: seed)
+                let returns = Evaluation.run(agent: agent, environment: evalEnv, episodes: config.int("trainer.eval_episodes"),
+                                             runSeed: seed, device: device)
                 let mean = returns.reduce(0, +) / Double(returns.count)
                 let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
                 row["eval/return"] = mean
