@@ -14,6 +14,7 @@ rm -rf .gpu.tmp && mkdir -p .gpu.tmp/lib
 cp "$bin/rfm" .gpu.tmp/rfm
 strip .gpu.tmp/rfm
 cp -r "$bin"/*.resources .gpu.tmp/   # presets, and the CUDA kernels' source
+cp -r .deps/dm_control-1.0.34/suite .gpu.tmp/suite   # the DeepMind Control models (for rfm train)
 # Every shared library rfm loads except the C library's own, which any Linux machine has.
 ldd .gpu.tmp/rfm | awk '$3 ~ /^\// {print $3}' | while read -r lib; do
     case "$(basename "$lib")" in

@@ -34,12 +34,30 @@ r = json.load(sys.stdin)
 missing = {"update_ms", "gflops_effective", "sgemm_gflops"} - r.keys()
 assert not missing, f"bench critic-update --json lacks {missing}"
 print("cli smoke: ok")'
-# The CUDA backend's self-check, on its CPU emulation (the same on a GPU is scripts/gpu_check.sh).
-"$rfm" device --emulate --json | python3 -c '
+# The CUDA backend on its CPU emulation (the same on a GPU is scripts/gpu_check.sh): the kernel
+# self-check with whole RFM updates compared against the CPU, and the update and act benchmarks.
+"$rfm" device --emulate --update-check cpu --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 assert len(r["max_errors"]) >= 45, sorted(r["max_errors"])
+u = r["update_check"]
+assert u["metrics"] < 1e-3 and u["parameters"] < 1e-3, u
 print("cli smoke: device --emulate ok")'
+"$rfm" bench update --device cuda-emulated --preset cpu --state-dim 3 --action-dim 1 --iterations 2 --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+missing = {"update_ms", "act_ms", "gflop_per_update", "gflops_effective", "sgemm_gflops", "phases_ms", "device"} - r.keys()
+assert not missing and r["device"] != "cpu", (missing, r)
+print("cli smoke: bench update --device cuda-emulated ok")'
+"$rfm" bench act --device cuda-emulated --preset cpu --repeats 5 --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["act_ms"] > 0 and r["device"] != "cpu", r
+print("cli smoke: bench act --device cuda-emulated ok")'
+if "$rfm" bench update --device cuda-emulated --agent sac --iterations 1 2>/dev/null; then
+    echo "cli smoke: sac was accepted on the CUDA backend, which lacks its kernels" >&2
+    exit 1
+fi
 if "$rfm" bench critic-update --threads 0 2>/dev/null; then
     echo "cli smoke: --threads 0 was accepted" >&2
     exit 1

@@ -34,19 +34,24 @@ struct DeviceOptions: ParsableArguments {
         backend on a machine without a GPU). Only the rfm agent with its flow policy runs on cuda so far.
         """)
     var device = "cpu"
+    @Flag(help: "On cuda: products in TF32 on the tensor cores (about 10 mantissa bits) instead of FP32.") var tf32 = false
 
     func validate() throws {
         guard ["cpu", "cuda", "cuda-emulated"].contains(device) else {
             throw ValidationError("--device must be cpu, cuda or cuda-emulated, got '\(device)'")
         }
+        if tf32 && device != "cuda" { throw ValidationError("--tf32 needs --device cuda") }
     }
 
     /// The device, or nil for the CPU. Opening the GPU fails with a message naming what is missing.
     func open() throws -> ComputeDevice? {
         switch device {
-        case "cuda": try CUDAComputeDevice.open()
-        case "cuda-emulated": CUDAComputeDevice.emulated()
-        default: nil
+        case "cuda":
+            let gpu = try CUDAComputeDevice.open()
+            try gpu.cuda.useTF32(tf32)
+            return gpu
+        case "cuda-emulated": return CUDAComputeDevice.emulated()
+        default: return nil
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CUDA
 import Foundation
 import NeuralNet
+import ReverseFlow
 import TensorCore
 
 /// `rfm device`: finds the GPU and the CUDA libraries, compiles the kernels, and checks a product
@@ -18,20 +19,38 @@ struct Device: ParsableCommand {
 
     @Flag(help: "Print one JSON object.") var json = false
     @Flag(help: "Check the backend emulated on the CPU instead of a GPU (for machines without one).") var emulate = false
+    @Option(help: """
+        Also run whole RFM updates of this preset (paper or cpu) on the device and on the CPU from the same \
+        weights, batch and random streams, and compare their metrics and parameters.
+        """)
+    var updateCheck: String?
+    @Option(help: "Updates compared by --update-check.") var updates = 3
+
+    func validate() throws {
+        if let p = updateCheck, !RunConfig.presetNames.contains(p) {
+            throw ValidationError("--update-check takes a preset (\(RunConfig.presetNames.joined(separator: ", "))), got '\(p)'")
+        }
+        try requirePositive([("--updates", updates)])
+    }
 
     func run() throws {
         // A CUDAError prints as one line and exits with 1.
         let device = emulate ? CUDADevice.emulated() : try CUDADevice.open()
         var check = DeviceSelfCheck(device: device)
         let checks = try check.run()
+        let agreement = try updateCheck.map { preset in
+            try UpdateAgreement.run(preset: preset, updates: updates, device: CUDAComputeDevice(device)) { if !json { print($0) } }
+        }
         if json {
             struct Report: Encodable {
                 let name: String, memory_gib: Double, compute_capability: Int, driver: String, nvrtc: String
                 let libraries: [String: String], max_errors: [String: Float]
+                let update_check: UpdateAgreement.Result?
             }
             try printJSON(Report(name: device.name, memory_gib: Double(device.memoryBytes) / 1_073_741_824,
                                  compute_capability: device.capability, driver: device.driverVersion,
-                                 nvrtc: device.compilerVersion, libraries: device.libraryPaths, max_errors: checks))
+                                 nvrtc: device.compilerVersion, libraries: device.libraryPaths, max_errors: checks,
+                                 update_check: agreement))
         } else {
             print(String(format: "%@, %.1f GiB, compute capability %d.%d, driver CUDA %@, NVRTC %@", device.name,
                          Double(device.memoryBytes) / 1_073_741_824, device.capability / 10, device.capability % 10,
@@ -43,6 +62,66 @@ struct Device: ParsableCommand {
         if let bad = checks.first(where: { $0.value > DeviceSelfCheck.tolerance($0.key) }) {
             throw CUDAError("the GPU's \(bad.key) differs from the CPU by \(bad.value)")
         }
+        if let a = agreement {
+            if !json {
+                print(String(format: "RFM updates (%@ preset, %d): metrics within %.2e, parameters within %.2e (relative) of the CPU's",
+                             a.preset, a.updates, a.metrics, a.parameters))
+            }
+            if a.metrics > UpdateAgreement.tolerance || a.parameters > UpdateAgreement.tolerance {
+                throw CUDAError("the device's RFM update differs from the CPU's by \(max(a.metrics, a.parameters)) (relative)")
+            }
+        }
+    }
+}
+
+/// Whole RFM updates on the device against the CPU: the same initial weights (both agents are
+/// made from one seed), the same batch (cheetah-run sizes: 17 state and 6 action dimensions) and
+/// the same random streams. Reports the largest relative difference `|x − y| / max(1, |x|)` over
+/// every metric of every update and over every parameter (actor, critics, targets) at the end.
+enum UpdateAgreement {
+    struct Result: Encodable {
+        let preset: String, updates: Int, metrics: Double, parameters: Double
+    }
+
+    /// Float rounding (GELU, exponentials, another summation order in the products) compounds
+    /// over a few Adam steps; a real error (a wrong index, a missing term) is orders larger.
+    static let tolerance = 1e-2
+
+    static func run(preset: String, updates: Int, device: ComputeDevice, progress: (String) -> Void) throws -> Result {
+        let config = try RunConfig.preset(preset).overriding(["agent=rfm"])
+        try Trainer.requireDeviceSupport(config, device)
+        let (s, a) = (17, 6)
+        var cpuRNG = RandomStream(seed: 5), deviceRNG = RandomStream(seed: 5)
+        let cpu = AgentFactory.make(config, observationSize: s, actionSize: a, rng: &cpuRNG)
+        let onDevice = Devices.using(device) { AgentFactory.make(config, observationSize: s, actionSize: a, rng: &deviceRNG) }
+        let b = config.int("trainer.batch_size")
+        let batch = ReplayBuffer.Batch(size: b, observationSize: s, actionSize: a)
+        let deviceBatch = Devices.using(device) { ReplayBuffer.Batch(size: b, observationSize: s, actionSize: a) }
+        var data = RandomStream(seed: 6)
+        data.fillNormal(batch.observations)
+        data.fillNormal(batch.nextObservations)
+        data.fillUniform(batch.actions, low: -1, high: 1)
+        data.fillUniform(batch.rewards)
+        batch.masks.fill(1)
+        for (x, y) in [(batch.observations, deviceBatch.observations), (batch.nextObservations, deviceBatch.nextObservations),
+                       (batch.actions, deviceBatch.actions), (batch.rewards, deviceBatch.rewards), (batch.masks, deviceBatch.masks)] {
+            y.assign(x)
+        }
+        func relative(_ x: Double, _ y: Double) -> Double { x.isFinite && y.isFinite ? abs(x - y) / max(1, abs(x)) : .infinity }
+        var metrics = 0.0
+        for u in 1...updates {
+            let m1 = cpu.update(batch: batch, rng: &cpuRNG)
+            let m2 = Devices.using(device) { onDevice.update(batch: deviceBatch, rng: &deviceRNG) }
+            let worst = m1.map { relative($0.value, m2[$0.key] ?? .nan) }.max() ?? 0
+            metrics = max(metrics, worst)
+            progress(String(format: "update %d: largest metric difference %.2e (critic loss %.5g on the CPU, %.5g on the device)",
+                            u, worst, m1["critic/loss"] ?? .nan, m2["critic/loss"] ?? .nan))
+        }
+        var parameters = 0.0
+        for (x, y) in zip(cpu.stateTensors.tensors, onDevice.stateTensors.tensors) {
+            for (p, q) in zip(x.toArray(), y.toArray()) { parameters = max(parameters, relative(Double(p), Double(q))) }
+        }
+        return Result(preset: preset, updates: updates, metrics: metrics, parameters: parameters)
     }
 }
 
