@@ -15,6 +15,7 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
     public let cuda: CUDADevice
     public var name: String { cuda.name }
     private let lock = NSLock()
+    public private(set) var activity = DeviceActivity()
     /// Float64 partial sums of the reductions, grown on demand.
     private var partials: DeviceBuffer?
 
@@ -44,6 +45,7 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
     public func copy(_ count: Int, from source: UnsafePointer<Float>, onDevice sourceOnDevice: Bool,
                      to destination: UnsafeMutablePointer<Float>, onDevice destinationOnDevice: Bool) {
         guard count > 0 else { return }
+        if sourceOnDevice != destinationOnDevice { activity.transfers += 1 } else if sourceOnDevice { activity.kernels += 1 }
         let bytes = count * MemoryLayout<Float>.stride
         attempt("copying \(count) floats") {
             switch (sourceOnDevice, destinationOnDevice) {
@@ -56,6 +58,7 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
     }
 
     public func run(_ kernel: DeviceKernel) {
+        activity.kernels += 1
         attempt("Kernels.\(kernel.name)") { try launch(kernel) }
     }
 
@@ -170,28 +173,45 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
 
     public func synchronize() { attempt("synchronizing") { try cuda.synchronize() } }
 
-    public func reduce(_ reduction: DeviceReduction) -> Double {
-        var result = 0.0
+    /// Each reduction writes one Float64 partial per thread of its grid into its own region of
+    /// a scratch buffer; one download brings all of them back, and the host adds each region.
+    public func reduce(_ reductions: [DeviceReduction]) -> [Double] {
+        activity.kernels += reductions.count
+        activity.waits += 1
+        var results = [Double](repeating: 0, count: reductions.count)
         attempt("a reduction") {
             try lock.withLock {
-                let (kernel, operands, count): (String, [UInt64], Int) = switch reduction {
-                case let .sum(x, n): (DeviceKernels.sumPartial, [Self.address(x)], n)
-                case let .sumOfSquares(x, n): (DeviceKernels.sumOfSquaresPartial, [Self.address(x)], n)
-                case let .sumOfSquaredDifferences(a, b, n): (DeviceKernels.squaredDifferencePartial, [Self.address(a), Self.address(b)], n)
+                let threads = 256
+                var launches: [(kernel: String, operands: [UInt64], count: Int, blocks: Int, offset: Int)] = []
+                var doubles = 0
+                for r in reductions {
+                    let (kernel, operands, count): (String, [UInt64], Int) = switch r {
+                    case let .sum(x, n): (DeviceKernels.sumPartial, [Self.address(x)], n)
+                    case let .sumOfSquares(x, n): (DeviceKernels.sumOfSquaresPartial, [Self.address(x)], n)
+                    case let .sumOfSquaredDifferences(a, b, n):
+                        (DeviceKernels.squaredDifferencePartial, [Self.address(a), Self.address(b)], n)
+                    }
+                    let blocks = min(max((count + threads - 1) / threads, 1), 1024)
+                    launches.append((kernel, operands, count, blocks, doubles))
+                    doubles += blocks * threads
                 }
-                guard count > 0 else { return }
-                let threads = 256, blocks = min((count + threads - 1) / threads, 1024)
                 // Doubles, two floats each.
-                let needed = 2 * blocks * threads
-                if partials == nil || partials!.count < needed { partials = try DeviceBuffer(device: cuda, count: needed) }
+                if partials == nil || partials!.count < 2 * doubles { partials = try DeviceBuffer(device: cuda, count: 2 * doubles) }
                 let scratch = partials!
-                try cuda.launch(kernel, elements: count, blocks: blocks,
-                                operands.map { .pointer($0) } + [.address(scratch), .int(count)])
-                var raw = [Float](repeating: 0, count: needed)
-                try raw.withUnsafeMutableBufferPointer { try scratch.download(into: $0) }
-                result = raw.withUnsafeBytes { $0.bindMemory(to: Double.self).reduce(0, +) }
+                for l in launches where l.count > 0 {
+                    try cuda.launch(l.kernel, elements: l.count, blocks: l.blocks,
+                                    l.operands.map { .pointer($0) } + [.pointer(scratch.address + UInt64(8 * l.offset)), .int(l.count)])
+                }
+                var raw = [Double](repeating: 0, count: doubles)
+                try raw.withUnsafeMutableBytes { bytes in
+                    try scratch.download(into: UnsafeMutableBufferPointer(start: bytes.baseAddress!.assumingMemoryBound(to: Float.self),
+                                                                          count: 2 * doubles))
+                }
+                for (i, l) in launches.enumerated() where l.count > 0 {
+                    results[i] = raw[l.offset..<(l.offset + l.blocks * threads)].reduce(0, +)
+                }
             }
         }
-        return result
+        return results
     }
 }

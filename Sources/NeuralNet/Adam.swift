@@ -67,9 +67,7 @@ public final class Adam {
 
 /// The global L2 norm of a list of tensors, `√(Σ‖g‖²)`.
 public func globalNorm(_ gradients: ParameterList) -> Float {
-    var s: Double = 0
-    for g in gradients.tensors { s += Kernels.sumOfSquares(g) }
-    return Float(s.squareRoot())
+    Float(Kernels.sumOfSquares(gradients.tensors).squareRoot())
 }
 
 /// Global gradient-norm clipping as the reference does it: if `‖g‖ ≥ maxNorm`, every tensor is

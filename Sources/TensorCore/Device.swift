@@ -23,10 +23,33 @@ public protocol ComputeDevice: AnyObject, Sendable {
               to destination: UnsafeMutablePointer<Float>, onDevice destinationOnDevice: Bool)
     /// Runs one kernel (queued in order; results are visible to later kernels and copies).
     func run(_ kernel: DeviceKernel)
-    /// Runs one reduction to a host scalar (waits for it).
-    func reduce(_ reduction: DeviceReduction) -> Double
+    /// Runs reductions to host scalars, one each, waiting once for all of them.
+    func reduce(_ reductions: [DeviceReduction]) -> [Double]
     /// Waits until every queued kernel and copy has finished (timing).
     func synchronize()
+    /// What the device has been asked to do so far (for benchmarks).
+    var activity: DeviceActivity { get }
+}
+
+/// Counts of a device's work since it was opened: the figures that bound an update's time on
+/// a GPU beyond its arithmetic (each kernel costs a launch, each wait a round trip to the host).
+public struct DeviceActivity: Sendable, Equatable {
+    /// Kernels and library calls queued (a product is one).
+    public var kernels = 0
+    /// Times the host waited for a result (reductions to a host scalar).
+    public var waits = 0
+    /// Copies between host and device.
+    public var transfers = 0
+
+    public init() {}
+
+    public static func - (a: DeviceActivity, b: DeviceActivity) -> DeviceActivity {
+        var d = DeviceActivity()
+        d.kernels = a.kernels - b.kernels
+        d.waits = a.waits - b.waits
+        d.transfers = a.transfers - b.transfers
+        return d
+    }
 }
 
 /// The kernels a device runs, one case per CPU kernel it mirrors, with raw operands (device
@@ -157,6 +180,11 @@ public enum DeviceReduction {
     case sumOfSquares(x: UnsafeMutablePointer<Float>, count: Int)
     /// `Σ (aᵢ − bᵢ)²`.
     case sumOfSquaredDifferences(a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, count: Int)
+}
+
+extension ComputeDevice {
+    /// One reduction to a host scalar (waits for it).
+    public func reduce(_ reduction: DeviceReduction) -> Double { reduce([reduction])[0] }
 }
 
 /// The calling thread's current device, where new tensors are allocated.

@@ -118,6 +118,22 @@ extension Kernels {
         return s
     }
 
+    /// `Σₜ Σᵢ xₜᵢ²` over several tensors (a global gradient norm), each tensor's sum in Float64
+    /// as ``sumOfSquares(_:)`` and the tensors' sums added in order; on a device the host waits
+    /// once for all of them.
+    public static func sumOfSquares(_ tensors: [Tensor]) -> Double {
+        guard let d = tensors.first?.device else { return tensors.reduce(0) { $0 + sumOfSquares($1) } }
+        for t in tensors where t.device !== d { mixedLocations("sumOfSquares", d, t.device) }
+        return d.reduce(tensors.map { .sumOfSquares(x: $0.data, count: $0.count) }).reduce(0, +)
+    }
+
+    /// `Σᵢ xₜᵢ` of each tensor (several metrics at once; on a device one wait for all).
+    public static func sums(_ tensors: [Tensor]) -> [Double] {
+        guard let d = tensors.first?.device else { return tensors.map { sum($0) } }
+        for t in tensors where t.device !== d { mixedLocations("sums", d, t.device) }
+        return d.reduce(tensors.map { .sum(x: $0.data, count: $0.count) })
+    }
+
     /// `Σ xᵢ` over the whole tensor, accumulated in Float64.
     @inlinable public static func sum(_ a: Tensor) -> Double {
         if let d = a.device {

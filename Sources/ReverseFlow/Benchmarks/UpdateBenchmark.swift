@@ -26,11 +26,17 @@ public enum UpdateBenchmark {
         public var blasCore: String
         /// "cpu", or the device's name.
         public var device: String
+        /// On a device: kernels launched, host waits and host–device copies per update.
+        public var deviceKernelsPerUpdate: Int?
+        public var deviceWaitsPerUpdate: Int?
+        public var deviceTransfersPerUpdate: Int?
 
         enum CodingKeys: String, CodingKey {
             case updateMs = "update_ms", actMs = "act_ms", gflopPerUpdate = "gflop_per_update"
             case gflopsEffective = "gflops_effective", sgemmGflops = "sgemm_gflops", phasesMs = "phases_ms"
             case agent, stateDim = "state_dim", actionDim = "action_dim", threads, iterations, blasCore = "blas_core", device
+            case deviceKernelsPerUpdate = "device_kernels_per_update", deviceWaitsPerUpdate = "device_waits_per_update"
+            case deviceTransfersPerUpdate = "device_transfers_per_update"
         }
     }
 
@@ -48,7 +54,9 @@ public enum UpdateBenchmark {
             rng.fillUniform(batch.rewards)
             batch.masks.fill(1)
             progress("warming up")
+            let before = device?.activity
             let flops = FLOPCounter.measure { _ = agent.update(batch: batch, rng: &rng) }
+            let perUpdate = device.map { $0.activity - before! }
             let profiler = PhaseProfiler()
             func timedUpdates(_ what: String) -> [Double] {
                 var times: [Double] = []
@@ -81,7 +89,9 @@ public enum UpdateBenchmark {
             return Result(updateMs: update * 1e3, actMs: act * 1e3, gflopPerUpdate: flops / 1e9, gflopsEffective: flops / update / 1e9,
                           sgemmGflops: peak, phasesMs: profiler.seconds.mapValues { $0 / Double(iterations) * 1e3 },
                           agent: c.string("agent"), stateDim: stateDim, actionDim: actionDim, threads: threads,
-                          iterations: iterations, blasCore: device == nil ? BLAS.coreName : "cuBLAS", device: device?.name ?? "cpu")
+                          iterations: iterations, blasCore: device == nil ? BLAS.coreName : "cuBLAS", device: device?.name ?? "cpu",
+                          deviceKernelsPerUpdate: perUpdate?.kernels, deviceWaitsPerUpdate: perUpdate?.waits,
+                          deviceTransfersPerUpdate: perUpdate?.transfers)
         }
     }
 

@@ -61,8 +61,9 @@ public final class PosteriorEstimator {
 
         /// Batch means of the diagnostics: (ESS, coefficient, Q mean, Q std).
         public var summary: (ess: Float, coefficient: Float, qMean: Float, qStd: Float) {
-            func mean(_ t: Tensor) -> Float { Float(Kernels.sum(t) / Double(max(t.count, 1))) }
-            return (mean(ess), mean(coefficientMean), mean(qMean), mean(qStd))
+            let n = Double(max(ess.count, 1))
+            let s = Kernels.sums([ess, coefficientMean, qMean, qStd]).map { Float($0 / n) }
+            return (s[0], s[1], s[2], s[3])
         }
     }
 
