@@ -135,6 +135,16 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
             try cuda.launch(name, elements: rows, [p(m), p(out), .int(rows), .int(cols)])
         case let .meanAndStdRows(m, mean, std, rows, cols):
             try cuda.launch(K.meanStdRows, elements: rows, [p(m), p(mean), p(std), .int(rows), .int(cols)])
+        case let .biasActivation(z, bias, activation, residual, out, rows, cols):
+            let f = switch activation {
+            case nil: 0
+            case .relu: 1
+            case .gelu: 2
+            case .tanh: 3
+            }
+            try cuda.launch(K.biasActivation, elements: rows * cols,
+                            [p(z), p(bias), p(out), .pointer(residual.map { Self.address($0.base) } ?? 0), .int(residual?.stride ?? 0),
+                             .int(rows), .int(cols), .int(f)])
         case let .addColumnVector(v, m, rows, cols):
             try cuda.launch(K.addColumnVector, elements: rows * cols, [p(v), p(m), .int(rows), .int(cols)])
         case let .repeatRows(source, out, rows, cols, times):

@@ -56,13 +56,14 @@ public enum DeviceKernels {
     public static let copyMatrix = "rfm_copy_matrix"
     public static let addMatrix = "rfm_add_matrix"
     public static let gatherGroupRows = "rfm_gather_group_rows"
+    public static let biasActivation = "rfm_bias_activation"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
                              groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial,
                              fillUniform, fillNormal, categorical, sinusoidalEmbedding, reciprocal, ratio, squaredRatio,
                              oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare, clamp,
-                             sumPartial, squaredDifferencePartial, fill, copyMatrix, addMatrix, gatherGroupRows]
+                             sumPartial, squaredDifferencePartial, fill, copyMatrix, addMatrix, gatherGroupRows, biasActivation]
 
     /// The CUDA C source.
     public static func source() throws -> String {

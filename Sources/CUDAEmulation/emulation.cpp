@@ -208,7 +208,8 @@ namespace {
 template <class A> A parameter(void *slot) {
     if constexpr (std::is_pointer<A>::value) {
         unsigned long long address = *static_cast<unsigned long long *>(slot);
-        return reinterpret_cast<A>(address - RFM_EMULATED_ADDRESS_OFFSET);
+        // 0 stays the null pointer (an optional operand left out).
+        return address == 0 ? nullptr : reinterpret_cast<A>(address - RFM_EMULATED_ADDRESS_OFFSET);
     } else {
         return *static_cast<A *>(slot);
     }
@@ -285,6 +286,7 @@ const Entry entries[] = {
     RFM_ENTRY(rfm_copy_matrix),
     RFM_ENTRY(rfm_add_matrix),
     RFM_ENTRY(rfm_gather_group_rows),
+    RFM_ENTRY(rfm_bias_activation),
 };
 #undef RFM_ENTRY
 

@@ -11,6 +11,17 @@ public enum Activation: String, Sendable, CaseIterable {
     /// `x·tanh(softplus(x))` (QVPO's networks).
     case mish
 
+    /// The form ``Kernels/biasActivation(_:bias:activation:residual:into:)`` takes: `.some(nil)` for the
+    /// identity, nil where that kernel has no such activation (Mish).
+    public var pointwise: DeviceKernel.Unary?? {
+        switch self {
+        case .identity: .some(nil)
+        case .relu: .relu
+        case .gelu: .gelu
+        case .mish: nil
+        }
+    }
+
     /// `y ← f(x)` (in place is fine).
     public func apply(_ x: Tensor, into y: Tensor) {
         switch self {

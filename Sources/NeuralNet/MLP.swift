@@ -94,8 +94,8 @@ public final class MLP: ParameterContainer {
         var h = x
         for s in stages {
             let z = cache.workspace.matrix(x.rows, s.dense.outputs)
-            s.dense.forward(h, into: z)
-            h = finish(s, preActivation: z, input: h, cache: cache).matrix
+            Kernels.gemm(h, .none, s.dense.kernel.matrix, .none, into: z.matrix)
+            h = finish(s, preActivation: z, bias: s.dense.bias, input: h, cache: cache).matrix
         }
         return cache.outputs[stages.count - 1]
     }
@@ -116,8 +116,8 @@ public final class MLP: ParameterContainer {
         var h = finish(stages[0], preActivation: z0, input: z0.matrix, cache: cache).matrix
         for s in stages.dropFirst() {
             let z = cache.workspace.matrix(z0.rows, s.dense.outputs)
-            s.dense.forward(h, into: z)
-            h = finish(s, preActivation: z, input: h, cache: cache).matrix
+            Kernels.gemm(h, .none, s.dense.kernel.matrix, .none, into: z.matrix)
+            h = finish(s, preActivation: z, bias: s.dense.bias, input: h, cache: cache).matrix
         }
         return cache.outputs[stages.count - 1]
     }
@@ -129,13 +129,21 @@ public final class MLP: ParameterContainer {
         cache.outputs.removeAll(keepingCapacity: true)
     }
 
-    /// Applies a stage's activation (and skip connection) to its pre-activation and records both.
-    private func finish(_ s: Stage, preActivation z: Tensor, input h: MatrixRef, cache: Cache) -> Tensor {
+    /// Adds the stage's bias (when given; the product is already in `z`), applies its activation
+    /// and skip connection, and records the pre-activation and the output. With a bias and an
+    /// activation the kernel layer has, the three are one ``Kernels/biasActivation(_:bias:activation:residual:into:)``
+    /// (one launch on a GPU; the same steps on the CPU).
+    private func finish(_ s: Stage, preActivation z: Tensor, bias: Tensor? = nil, input h: MatrixRef, cache: Cache) -> Tensor {
         var out = z
-        if s.activation != .identity || s.residual {
-            out = cache.workspace.matrix(z.rows, z.cols)
-            s.activation.apply(z, into: out)
-            if s.residual { Kernels.add(h, to: out.matrix) }
+        if s.activation != .identity || s.residual { out = cache.workspace.matrix(z.rows, z.cols) }
+        if let bias, let f = s.activation.pointwise {
+            Kernels.biasActivation(z, bias: bias, activation: f, residual: s.residual ? h : nil, into: out)
+        } else {
+            if let bias { Kernels.addRowVector(bias, to: z) }
+            if out !== z {
+                s.activation.apply(z, into: out)
+                if s.residual { Kernels.add(h, to: out.matrix) }
+            }
         }
         cache.preActivations.append(z)
         cache.outputs.append(out)

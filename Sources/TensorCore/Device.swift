@@ -101,6 +101,9 @@ public enum DeviceKernel {
     /// Row means and population standard deviations.
     case meanAndStdRows(m: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, std: UnsafeMutablePointer<Float>,
                         rows: Int, cols: Int)
+    /// `z[r, :] += bias`, then `out ← f(z)` plus `residual` when given (nil `f`: the identity).
+    case biasActivation(z: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>, activation: Unary?,
+                        residual: MatrixRef?, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
     /// `m[r, :] += v[r]`.
     case addColumnVector(v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
     /// `out[r·times + k, :] ← source[r, :]`.
@@ -155,6 +158,7 @@ public enum DeviceKernel {
         case .rows(let r, _, _, _, _): "\(r.rawValue)Rows"
         case .meanAndStdRows: "meanAndStdRows"
         case .addColumnVector: "addColumnVector"
+        case .biasActivation: "biasActivation"
         case .repeatRows: "repeatRows"
         case .groupAffine: "groupAffine"
         case .groupWeightedSum: "groupWeightedSum"
@@ -223,8 +227,9 @@ extension Kernels {
     /// devices, or some on the host and some on a device, stop with the kernel's name.
     @inlinable static func device(_ kernel: StaticString, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil,
                                   _ d: Tensor? = nil, _ e: Tensor? = nil) -> ComputeDevice? {
+        if !a.onDevice && !(b?.onDevice ?? false) && !(c?.onDevice ?? false) && !(d?.onDevice ?? false)
+            && !(e?.onDevice ?? false) { return nil }
         let home = a.device
-        if home == nil && b?.device == nil && c?.device == nil && d?.device == nil && e?.device == nil { return nil }
         for t in [b, c, d, e] {
             if let t, t.device !== home { mixedLocations(kernel, home, t.device) }
         }
@@ -233,8 +238,8 @@ extension Kernels {
 
     /// As ``device(_:_:_:_:)`` for views.
     @inlinable static func device(_ kernel: StaticString, _ a: MatrixRef, _ b: MatrixRef, _ c: MatrixRef? = nil) -> ComputeDevice? {
+        if !a.onDevice && !b.onDevice && !(c?.onDevice ?? false) { return nil }
         let home = a.device
-        if home == nil && b.device == nil && c?.device == nil { return nil }
         if b.device !== home { mixedLocations(kernel, home, b.device) }
         if let c, c.device !== home { mixedLocations(kernel, home, c.device) }
         return home

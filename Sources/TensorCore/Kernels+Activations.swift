@@ -97,6 +97,33 @@ extension Kernels {
         }
     }
 
+    /// A dense layer's bias, activation and residual skip: `z[r, :] += bias` (z keeps the
+    /// pre-activation), then `out ← f(z)`, plus `residual` when given (`activation` nil: the
+    /// identity). On the CPU this is ``addRowVector(_:to:)``, the activation and ``add(_:to:)``
+    /// in turn (the same numbers as calling them); on a device it is one kernel instead of three.
+    /// `out` may be `z` only without a residual.
+    @inlinable public static func biasActivation(_ z: Tensor, bias: Tensor, activation: DeviceKernel.Unary?, residual: MatrixRef? = nil,
+                                                 into out: Tensor) {
+        checkShape(z, out, "biasActivation")
+        precondition(bias.count == z.cols, "biasActivation: bias of \(bias.count) for \(z.cols) columns")
+        precondition(residual.map { $0.rows == z.rows && $0.cols == z.cols } ?? true, "biasActivation: residual shape")
+        precondition(residual == nil || out !== z, "biasActivation: out must not be z when there is a residual")
+        if let d = device("biasActivation", z, bias, out) {
+            if let r = residual, r.device !== d { mixedLocations("biasActivation", d, r.device) }
+            d.run(.biasActivation(z: z.data, bias: bias.data, activation: activation, residual: residual, out: out.data,
+                                  rows: z.rows, cols: z.cols))
+            return
+        }
+        addRowVector(bias, to: z)
+        switch activation {
+        case nil: if out !== z { out.assign(z) }
+        case .relu: relu(z, into: out)
+        case .gelu: gelu(z, into: out)
+        case .tanh: tanh(z, into: out)
+        }
+        if let residual { add(residual, to: out.matrix) }
+    }
+
     /// `y ← tanh(x)` (in place is fine).
     @inlinable public static func tanh(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "tanh")

@@ -16,6 +16,9 @@ public final class Tensor: @unchecked Sendable {
     public let data: UnsafeMutablePointer<Float>
     /// Where the storage lives: nil for the host.
     public let device: ComputeDevice?
+    /// `device != nil`, as a plain flag: the kernels' host path tests it without touching the
+    /// reference.
+    public let onDevice: Bool
     /// Number of elements the storage holds.
     public let capacity: Int
     /// Rows of the matrix view (1 for a vector).
@@ -45,6 +48,7 @@ public final class Tensor: @unchecked Sendable {
         self.rank = 2
         self.capacity = max(rows * cols, 1)
         self.device = device
+        self.onDevice = device != nil
         if let device {
             data = device.allocate(count: capacity)
         } else {
@@ -211,6 +215,8 @@ public struct MatrixRef {
     public let stride: Int
     /// Where the elements live (nil: the host). Not retained: the tensor viewed keeps it alive.
     public unowned(unsafe) let device: ComputeDevice?
+    /// `device != nil`.
+    public let onDevice: Bool
 
     @inlinable public init(_ base: UnsafeMutablePointer<Float>, rows: Int, cols: Int, stride: Int, device: ComputeDevice? = nil) {
         precondition(stride >= cols || rows <= 1, "MatrixRef: stride \(stride) < cols \(cols)")
@@ -219,6 +225,7 @@ public struct MatrixRef {
         self.cols = cols
         self.stride = stride
         self.device = device
+        self.onDevice = device != nil
     }
 
     /// Whether rows are packed back to back, so the view is one contiguous run of memory.

@@ -67,6 +67,20 @@ import Testing
             return sums
         }
         #expect(largestRelativeDifference(reductions.cpu, reductions.device) < 1e-5)
+        // The fused bias, activation and skip (a strided view of `a` as the residual).
+        for f in [nil, .relu, .gelu, .tanh] as [DeviceKernel.Unary?] {
+            for skip in [false, true] {
+                let fused = both { a, b, bias, out in
+                    Kernels.gemm(a, .none, b, .none, into: out)
+                    let y = Tensor(rows: 33, cols: 9, on: a.device)
+                    Kernels.biasActivation(out, bias: bias, activation: f, residual: skip ? a.columns(3..<12) : nil, into: y)
+                    let joined = Tensor(rows: 33, cols: 18, on: a.device)
+                    Kernels.concatColumns(out, y, into: joined)  // the pre-activation is kept too
+                    return joined
+                }
+                #expect(largestRelativeDifference(fused.cpu, fused.device) < 1e-5, "\(String(describing: f)), skip \(skip)")
+            }
+        }
         let x = a.copy(to: device), y = random(33, 17, seed: 5).copy(to: device)
         #expect(abs(Kernels.sum(x) - Kernels.sum(a)) < 1e-9)
         #expect(abs(Kernels.sumOfSquares(x) - Kernels.sumOfSquares(a)) < 1e-6)

@@ -24,12 +24,29 @@
 
 // y = GELU(x), tanh form, computed as x / (1 + exp(-2u)), u = sqrt(2/pi) (x + 0.044715 x^3):
 // Kernels.gelu's formula, with the same clamp of -2u to [-87, 87]. y may alias x.
+__device__ inline float rfm_gelu_value(float v) {
+    float a = -2.0f * 0.7978845608028654f * (v + 0.044715f * v * v * v);
+    float e = expf(fminf(fmaxf(a, -87.0f), 87.0f));
+    return v / (1.0f + e);
+}
+
 extern "C" __global__ void rfm_gelu(const float* x, float* y, long long n) {
-    RFM_FOR_EACH(i, n) {
-        float v = x[i];
-        float a = -2.0f * 0.7978845608028654f * (v + 0.044715f * v * v * v);
-        float e = expf(fminf(fmaxf(a, -87.0f), 87.0f));
-        y[i] = v / (1.0f + e);
+    RFM_FOR_EACH(i, n) { y[i] = rfm_gelu_value(x[i]); }
+}
+
+// A dense layer's bias, activation and residual skip in one pass (Kernels.biasActivation):
+// z[r, c] += bias[c] (kept: the backward pass needs the pre-activation), then
+// out[r, c] = f(z[r, c]) (+ residual[r, c], a view with its own row stride, when given).
+// f: 0 identity, 1 ReLU, 2 GELU, 3 tanh. out may alias z only without a residual.
+extern "C" __global__ void rfm_bias_activation(float* z, const float* bias, float* out, const float* residual,
+                                               long long residualStride, long long rows, long long cols, long long f) {
+    RFM_FOR_EACH(i, rows * cols) {
+        long long r = i / cols, c = i % cols;
+        float v = z[i] + bias[c];
+        z[i] = v;
+        float y = f == 1 ? fmaxf(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : v;
+        if (residual) y += residual[r * residualStride + c];
+        out[i] = y;
     }
 }
 

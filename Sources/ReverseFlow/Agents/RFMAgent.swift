@@ -72,7 +72,9 @@ public final class RFMAgent: Agent {
         didSet { learner.profiler = profiler }
     }
     private let workspace = Workspace()
-    private var picks = Indices(count: 0, on: nil)
+    /// The picks of each batch size in use (acting and updating alternate; allocating device
+    /// memory anew at each call would stall a GPU).
+    private var picksBySize: [Int: Indices] = [:]
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
@@ -170,7 +172,13 @@ public final class RFMAgent: Agent {
             return
         }
         // The picks live where the latents do (the GPU when the agent runs there).
-        if picks.count != g || picks.device !== latents.device { picks = Indices(count: g, on: latents.device) }
+        let picks: Indices
+        if let kept = picksBySize[g], kept.device === latents.device {
+            picks = kept
+        } else {
+            picks = Indices(count: g, on: latents.device)
+            picksBySize[g] = picks
+        }
         critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
         q.reshape(g, particles)
         if boltzmann {
