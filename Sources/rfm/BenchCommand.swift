@@ -95,6 +95,28 @@ struct CriticUpdateBench: ParsableCommand {
     }
 }
 
+/// The agent a benchmark builds (preset, agent, sizes, overrides) and where it runs.
+struct BenchAgentOptions: ParsableArguments {
+    @OptionGroup var placement: DeviceOptions
+    @Option(help: "Preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset = "paper"
+    @Option(help: "Agent (rfm, sac, qsm or dqs).") var agent = "rfm"
+    @Option(help: "State dimension (17: cheetah-run).") var stateDim = 17
+    @Option(help: "Action dimension (6: cheetah-run).") var actionDim = 6
+    @Option(name: .customLong("set"), help: "Override a config key (repeatable).") var assignments: [String] = []
+
+    func validate() throws {
+        try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim)])
+    }
+
+    /// The configuration, and the device (nil: the CPU) after checking that it runs this agent.
+    func resolve() throws -> (RunConfig, ComputeDevice?) {
+        let config = try RunConfig.preset(preset).overriding(["agent=\(agent)"] + assignments)
+        let device = try placement.open()
+        if let device { try Trainer.requireDeviceSupport(config, device) }
+        return (config, device)
+    }
+}
+
 struct UpdateBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "update",
@@ -102,29 +124,22 @@ struct UpdateBench: ParsableCommand {
     )
 
     @OptionGroup var compute: ComputeOptions
-    @OptionGroup var placement: DeviceOptions
-    @Option(help: "Preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset = "paper"
-    @Option(help: "Agent (rfm, sac, qsm or dqs).") var agent = "rfm"
-    @Option(help: "State dimension (17: cheetah-run).") var stateDim = 17
-    @Option(help: "Action dimension (6: cheetah-run).") var actionDim = 6
+    @OptionGroup var subject: BenchAgentOptions
     @Option(help: "Timed updates (median reported).") var iterations = 5
-    @Option(name: .customLong("set"), help: "Override a config key (repeatable).") var assignments: [String] = []
     @Flag(help: "Print one JSON object (update_ms, act_ms, gflop_per_update, gflops_effective, sgemm_gflops, phases_ms, …).")
     var json = false
 
     func validate() throws {
-        try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--iterations", iterations)])
+        try requirePositive([("--iterations", iterations)])
     }
 
     func run() throws {
         compute.apply()
-        let config = try RunConfig.preset(preset).overriding(["agent=\(agent)"] + assignments)
-        let device = try placement.open()
-        if let device { try Trainer.requireDeviceSupport(config, device) }
-        let r = UpdateBenchmark.run(config: config, stateDim: stateDim, actionDim: actionDim, iterations: iterations,
+        let (config, device) = try subject.resolve()
+        let r = UpdateBenchmark.run(config: config, stateDim: subject.stateDim, actionDim: subject.actionDim, iterations: iterations,
                                     threads: compute.threads, device: device) { if !json { print($0) } }
         if json { return try printJSON(r) }
-        print("\(r.agent), preset \(preset), state \(r.stateDim), action \(r.actionDim), on \(r.device == "cpu" ? "the CPU, \(r.threads) thread(s)" : r.device)")
+        print("\(r.agent), preset \(subject.preset), state \(r.stateDim), action \(r.actionDim), on \(r.device == "cpu" ? "the CPU, \(r.threads) thread(s)" : r.device)")
         print(String(format: "  %.1f ms per update (median of %d), %.2f ms per action", r.updateMs, r.iterations, r.actMs))
         print(String(format: "  %.2f GFLOP per update, %.1f GFLOP/s effective; sgemm on the dominant product %.1f GFLOP/s",
                      r.gflopPerUpdate, r.gflopsEffective, r.sgemmGflops))
@@ -144,24 +159,18 @@ struct ActBench: ParsableCommand {
     )
 
     @OptionGroup var compute: ComputeOptions
-    @OptionGroup var placement: DeviceOptions
-    @Option(help: "Preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset = "paper"
-    @Option(help: "Agent (rfm, sac, qsm or dqs).") var agent = "rfm"
-    @Option(help: "State dimension (17: cheetah-run).") var stateDim = 17
-    @Option(help: "Action dimension (6: cheetah-run).") var actionDim = 6
+    @OptionGroup var subject: BenchAgentOptions
     @Option(help: "Timed actions (median reported).") var repeats = 200
-    @Option(name: .customLong("set"), help: "Override a config key (repeatable).") var assignments: [String] = []
     @Flag(help: "Print one JSON object (act_ms, agent, state_dim, action_dim, threads, device).") var json = false
 
     func validate() throws {
-        try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--repeats", repeats)])
+        try requirePositive([("--repeats", repeats)])
     }
 
     func run() throws {
         compute.apply()
-        let config = try RunConfig.preset(preset).overriding(["agent=\(agent)"] + assignments)
-        let device = try placement.open()
-        if let device { try Trainer.requireDeviceSupport(config, device) }
+        let (config, device) = try subject.resolve()
+        let (agent, preset, stateDim, actionDim) = (subject.agent, subject.preset, subject.stateDim, subject.actionDim)
         var rng = RandomStream(seed: 0)
         var initRNG = rng.split(1)
         let made = Devices.using(device) { AgentFactory.make(config, observationSize: stateDim, actionSize: actionDim, rng: &initRNG) }
