@@ -16,8 +16,12 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
     public var name: String { cuda.name }
     private let lock = NSLock()
     public private(set) var activity = DeviceActivity()
-    /// Float64 partial sums of the reductions, grown on demand.
+    /// Float64 partial sums of the reductions, grown on demand, and their host copy.
     private var partials: DeviceBuffer?
+    private var hostPartials: [Double] = []
+    /// Blocks of 256 threads per reduction: at most 8,192 partial sums (64 KB) come back for
+    /// the largest tensor, a few hundred for the small ones.
+    static let reductionBlocks = 32
 
     public init(_ cuda: CUDADevice) { self.cuda = cuda }
 
@@ -26,6 +30,9 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
 
     /// The backend on the CPU emulation (tests; see ``CUDADevice/emulated()``).
     public static func emulated() -> CUDAComputeDevice { CUDAComputeDevice(CUDADevice.emulated()) }
+
+    /// The backend's host side alone, kernels skipped (see ``CUDADevice/hostSideOnly()``).
+    public static func hostSideOnly() -> CUDAComputeDevice { CUDAComputeDevice(CUDADevice.hostSideOnly()) }
 
     static func address<T>(_ p: UnsafePointer<T>) -> UInt64 { UInt64(UInt(bitPattern: p)) }
     static func address<T>(_ p: UnsafeMutablePointer<T>) -> UInt64 { UInt64(UInt(bitPattern: p)) }
@@ -201,7 +208,7 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
                     case let .sumOfSquaredDifferences(a, b, n):
                         (DeviceKernels.squaredDifferencePartial, [Self.address(a), Self.address(b)], n)
                     }
-                    let blocks = min(max((count + threads - 1) / threads, 1), 1024)
+                    let blocks = min(max((count + threads - 1) / threads, 1), Self.reductionBlocks)
                     launches.append((kernel, operands, count, blocks, doubles))
                     doubles += blocks * threads
                 }
@@ -212,13 +219,13 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
                     try cuda.launch(l.kernel, elements: l.count, blocks: l.blocks,
                                     l.operands.map { .pointer($0) } + [.pointer(scratch.address + UInt64(8 * l.offset)), .int(l.count)])
                 }
-                var raw = [Double](repeating: 0, count: doubles)
-                try raw.withUnsafeMutableBytes { bytes in
+                if hostPartials.count < doubles { hostPartials = [Double](repeating: 0, count: doubles) }
+                try hostPartials.withUnsafeMutableBytes { bytes in
                     try scratch.download(into: UnsafeMutableBufferPointer(start: bytes.baseAddress!.assumingMemoryBound(to: Float.self),
                                                                           count: 2 * doubles))
                 }
                 for (i, l) in launches.enumerated() where l.count > 0 {
-                    results[i] = raw[l.offset..<(l.offset + l.blocks * threads)].reduce(0, +)
+                    results[i] = hostPartials[l.offset..<(l.offset + l.blocks * threads)].reduce(0, +)
                 }
             }
         }

@@ -36,6 +36,10 @@ public final class CUDADevice: @unchecked Sendable {
     /// backend is tested on machines without a GPU.
     public static func emulated() -> CUDADevice { CUDADevice(runtime: EmulatedRuntime()) }
 
+    /// The emulation with every kernel and product skipped: only the host's share of the GPU
+    /// path runs (benchmarks of that share; the numbers computed are meaningless).
+    public static func hostSideOnly() -> CUDADevice { CUDADevice(runtime: EmulatedRuntime(executingKernels: false)) }
+
     init(runtime: DeviceRuntime) { self.runtime = runtime }
 
     /// Waits until every queued operation has finished.

@@ -10,11 +10,22 @@ import Foundation
 ///
 /// Device addresses are host addresses moved by `RFM_EMULATED_ADDRESS_OFFSET` out of the address
 /// space, so Swift code that dereferences device memory faults here as it would with a GPU.
+///
+/// With `executingKernels` false (a dry run) launches and products do nothing: what is left is
+/// the host's share of the GPU path (dispatch, argument packing, copies), which bounds how fast
+/// an update can be queued. The numbers computed are then meaningless.
 final class EmulatedRuntime: DeviceRuntime, @unchecked Sendable {
-    let info = DeviceInfo(name: "CUDA emulation on the CPU", memoryBytes: Int(ProcessInfo.processInfo.physicalMemory),
-                          capability: 0, driverVersion: "none", compilerVersion: "none", libraryPaths: [:], emulated: true)
+    let info: DeviceInfo
+    let executingKernels: Bool
     private let lock = NSLock()
     private var allocations: [UInt64: Int] = [:]
+
+    init(executingKernels: Bool = true) {
+        self.executingKernels = executingKernels
+        info = DeviceInfo(name: executingKernels ? "CUDA emulation on the CPU" : "CUDA backend's host side (kernels skipped)",
+                          memoryBytes: Int(ProcessInfo.processInfo.physicalMemory), capability: 0, driverVersion: "none",
+                          compilerVersion: "none", libraryPaths: [:], emulated: true)
+    }
 
     func allocate(bytes: Int) throws -> UInt64 {
         let size = max(bytes, 4)
@@ -61,6 +72,7 @@ final class EmulatedRuntime: DeviceRuntime, @unchecked Sendable {
     }
 
     func launch(_ kernel: String, blocks: Int, threads: Int, parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
+        guard executingKernels else { return }
         guard rfm_emulate_launch(kernel, parameters, Int32(blocks), Int32(threads)) == 0 else {
             throw CUDAError("kernel \(kernel) is unknown to the emulation")
         }
@@ -68,6 +80,7 @@ final class EmulatedRuntime: DeviceRuntime, @unchecked Sendable {
 
     func sgemmColumnMajor(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                           a: UInt64, lda: Int, b: UInt64, ldb: Int, beta: Float, c: UInt64, ldc: Int) throws {
+        guard executingKernels else { return }
         func pointer(_ address: UInt64) -> UnsafeMutablePointer<Float> { host(address).assumingMemoryBound(to: Float.self) }
         cblas_sgemm(CblasColMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, pointer(a), Int32(lda), pointer(b), Int32(ldb), beta, pointer(c), Int32(ldc))

@@ -174,12 +174,16 @@ struct ActBench: ParsableCommand {
         var rng = RandomStream(seed: 0)
         var initRNG = rng.split(1)
         let made = Devices.using(device) { AgentFactory.make(config, observationSize: stateDim, actionSize: actionDim, rng: &initRNG) }
+        let before = device?.activity
         let ms = UpdateBenchmark.actionMilliseconds(agent: made, stateDim: stateDim, device: device, rng: &rng, repeats: repeats)
+        // The timing ran warm-up + repeats actions.
+        let perAction = device.map { ($0.activity - before!).kernels / (repeats + 3) }
         struct Report: Encodable {
             let act_ms: Double, agent: String, state_dim: Int, action_dim: Int, threads: Int, device: String, repeats: Int
+            let device_kernels_per_action: Int?
         }
         let r = Report(act_ms: ms, agent: agent, state_dim: stateDim, action_dim: actionDim, threads: compute.threads,
-                       device: device?.name ?? "cpu", repeats: repeats)
+                       device: device?.name ?? "cpu", repeats: repeats, device_kernels_per_action: perAction)
         if json { return try printJSON(r) }
         print(String(format: "%@, preset %@, state %d, action %d, on %@: %.3f ms per action (median of %d)", agent, preset, stateDim,
                      actionDim, device?.name ?? "the CPU", ms, repeats))

@@ -30,15 +30,17 @@ func requirePositive(_ options: [(String, Int)]) throws {
 struct DeviceOptions: ParsableArguments {
     @Option(help: """
         Where the agent runs: cpu; cuda (an NVIDIA GPU: the driver, cuBLAS and NVRTC are opened at run time, \
-        see `rfm device`); or cuda-emulated (the CUDA backend emulated on the CPU, slow: for checking the \
-        backend on a machine without a GPU). Only the rfm agent with its flow policy runs on cuda so far.
+        see `rfm device`); cuda-emulated (the CUDA backend emulated on the CPU, slow: for checking the \
+        backend on a machine without a GPU); or, for the benchmarks, cuda-host-only (the backend with every \
+        kernel skipped: the CPU's share of the GPU path). Only the rfm agent with its flow policy runs on \
+        cuda so far.
         """)
     var device = "cpu"
     @Flag(help: "On cuda: products in TF32 on the tensor cores (about 10 mantissa bits) instead of FP32.") var tf32 = false
 
     func validate() throws {
-        guard ["cpu", "cuda", "cuda-emulated"].contains(device) else {
-            throw ValidationError("--device must be cpu, cuda or cuda-emulated, got '\(device)'")
+        guard ["cpu", "cuda", "cuda-emulated", "cuda-host-only"].contains(device) else {
+            throw ValidationError("--device must be cpu, cuda, cuda-emulated or cuda-host-only, got '\(device)'")
         }
         if tf32 && device != "cuda" { throw ValidationError("--tf32 needs --device cuda") }
     }
@@ -51,6 +53,7 @@ struct DeviceOptions: ParsableArguments {
             try gpu.cuda.useTF32(tf32)
             return gpu
         case "cuda-emulated": return CUDAComputeDevice.emulated()
+        case "cuda-host-only": return CUDAComputeDevice.hostSideOnly()
         default: return nil
         }
     }
