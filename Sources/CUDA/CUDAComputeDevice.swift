@@ -143,15 +143,13 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
         case let .meanAndStdRows(m, mean, std, rows, cols):
             try cuda.launch(K.meanStdRows, elements: rows, [p(m), p(mean), p(std), .int(rows), .int(cols)])
         case let .biasActivation(z, bias, activation, residual, out, rows, cols):
-            let f = switch activation {
-            case nil: 0
-            case .relu: 1
-            case .gelu: 2
-            case .tanh: 3
-            }
             try cuda.launch(K.biasActivation, elements: rows * cols,
                             [p(z), p(bias), p(out), .pointer(residual.map { Self.address($0.base) } ?? 0), .int(residual?.stride ?? 0),
-                             .int(rows), .int(cols), .int(f)])
+                             .int(rows), .int(cols), .int(Self.code(activation))])
+        case let .addSharesActivation(z, groupRows, groups, row, activation, out, rows, cols):
+            try cuda.launch(K.addSharesActivation, elements: rows * cols,
+                            [p(z), .pointer(groupRows.map { Self.address($0) } ?? 0), .int(groups), p(row), p(out), .int(rows),
+                             .int(cols), .int(Self.code(activation))])
         case let .addColumnVector(v, m, rows, cols):
             try cuda.launch(K.addColumnVector, elements: rows * cols, [p(v), p(m), .int(rows), .int(cols)])
         case let .repeatRows(source, out, rows, cols, times):
@@ -185,6 +183,16 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
         case let .fillNormal(x, count, mean, std, seed, stream, position):
             try cuda.launch(K.fillNormal, elements: (count + 3) / 4,
                             [p(x), .int(count), .float(mean), .float(std), .word(seed), .word(stream), .word(position)])
+        }
+    }
+
+    /// The kernels' activation codes: 0 identity, 1 ReLU, 2 GELU, 3 tanh.
+    static func code(_ activation: DeviceKernel.Unary?) -> Int {
+        switch activation {
+        case nil: 0
+        case .relu: 1
+        case .gelu: 2
+        case .tanh: 3
         }
     }
 

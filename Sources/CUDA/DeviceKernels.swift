@@ -57,13 +57,15 @@ public enum DeviceKernels {
     public static let addMatrix = "rfm_add_matrix"
     public static let gatherGroupRows = "rfm_gather_group_rows"
     public static let biasActivation = "rfm_bias_activation"
+    public static let addSharesActivation = "rfm_add_shares_activation"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
                              groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial,
                              fillUniform, fillNormal, categorical, sinusoidalEmbedding, reciprocal, ratio, squaredRatio,
                              oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare, clamp,
-                             sumPartial, squaredDifferencePartial, fill, copyMatrix, addMatrix, gatherGroupRows, biasActivation]
+                             sumPartial, squaredDifferencePartial, fill, copyMatrix, addMatrix, gatherGroupRows, biasActivation,
+                             addSharesActivation]
 
     /// The CUDA C source.
     public static func source() throws -> String {

@@ -287,6 +287,7 @@ const Entry entries[] = {
     RFM_ENTRY(rfm_add_matrix),
     RFM_ENTRY(rfm_gather_group_rows),
     RFM_ENTRY(rfm_bias_activation),
+    RFM_ENTRY(rfm_add_shares_activation),
 };
 #undef RFM_ENTRY
 

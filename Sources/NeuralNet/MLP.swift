@@ -108,12 +108,26 @@ public final class MLP: ParameterContainer {
     /// which the caller assembled itself (e.g. a flow rollout that computes the state and
     /// embedding share of the first layer once). Inference only: the cache records no input, so
     /// no backward pass can follow. Stage 0 must not be residual.
+    ///
+    /// With `shares`, `z₀` is only the per-row product and the shares are added here: row r of
+    /// `groupRows` (when given) to each row of group r, and `row` to every row, fused with stage
+    /// 0's activation (one kernel on a device).
     @discardableResult
-    public func forward(preActivation z0: Tensor, cache: Cache) -> Tensor {
+    public func forward(preActivation z0: Tensor, shares: (groupRows: Tensor?, row: MatrixRef)? = nil, cache: Cache) -> Tensor {
         precondition(!stages[0].residual && z0.cols == stages[0].dense.outputs,
                      "MLP.forward(preActivation:): \(z0.shape) does not fit stage 0")
         start(cache, input: nil)
-        var h = finish(stages[0], preActivation: z0, input: z0.matrix, cache: cache).matrix
+        var h: MatrixRef
+        if let shares, let f = stages[0].activation.pointwise {
+            let out = stages[0].activation == .identity ? z0 : cache.workspace.matrix(z0.rows, z0.cols)
+            Kernels.addSharesActivation(z0, groupRows: shares.groupRows, row: shares.row, activation: f, into: out)
+            cache.preActivations.append(z0)
+            cache.outputs.append(out)
+            h = out.matrix
+        } else {
+            precondition(shares == nil, "MLP.forward(preActivation:shares:): stage 0's activation has no fused form")
+            h = finish(stages[0], preActivation: z0, input: z0.matrix, cache: cache).matrix
+        }
         for s in stages.dropFirst() {
             let z = cache.workspace.matrix(z0.rows, s.dense.outputs)
             Kernels.gemm(h, .none, s.dense.kernel.matrix, .none, into: z.matrix)

@@ -104,6 +104,9 @@ public enum DeviceKernel {
     /// `z[r, :] += bias`, then `out ← f(z)` plus `residual` when given (nil `f`: the identity).
     case biasActivation(z: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>, activation: Unary?,
                         residual: MatrixRef?, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    /// `z[r, :] += groupRows[r / (rows / groups), :]` (when given) `+ row`, then `out ← f(z)`.
+    case addSharesActivation(z: UnsafeMutablePointer<Float>, groupRows: UnsafeMutablePointer<Float>?, groups: Int,
+                             row: UnsafeMutablePointer<Float>, activation: Unary?, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
     /// `m[r, :] += v[r]`.
     case addColumnVector(v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
     /// `out[r·times + k, :] ← source[r, :]`.
@@ -159,6 +162,7 @@ public enum DeviceKernel {
         case .meanAndStdRows: "meanAndStdRows"
         case .addColumnVector: "addColumnVector"
         case .biasActivation: "biasActivation"
+        case .addSharesActivation: "addSharesActivation"
         case .repeatRows: "repeatRows"
         case .groupAffine: "groupAffine"
         case .groupWeightedSum: "groupWeightedSum"

@@ -124,6 +124,36 @@ extension Kernels {
         if let residual { add(residual, to: out.matrix) }
     }
 
+    /// A rollout's first layer: `z[r, :] += groupRows[r / (rows / G), :]` (the state share of
+    /// row r's group, when given) `+ row` (the step's share), then `out ← f(z)`; z keeps the
+    /// pre-activation. On a device one kernel instead of three.
+    @inlinable public static func addSharesActivation(_ z: Tensor, groupRows: Tensor?, row: MatrixRef, activation: DeviceKernel.Unary?,
+                                                      into out: Tensor) {
+        checkShape(z, out, "addSharesActivation")
+        precondition(row.rows == 1 && row.cols == z.cols, "addSharesActivation: row \(row.rows)×\(row.cols) for \(z.cols) columns")
+        let groups = groupRows?.rows ?? 1
+        if let g = groupRows {
+            precondition(g.cols == z.cols && groups > 0 && z.rows % groups == 0, "addSharesActivation: group rows \(g.shape) for \(z.shape)")
+        }
+        if let d = device("addSharesActivation", z, out, groupRows) {
+            if row.device !== d { mixedLocations("addSharesActivation", d, row.device) }
+            d.run(.addSharesActivation(z: z.data, groupRows: groupRows?.data, groups: groups, row: row.base, activation: activation,
+                                       out: out.data, rows: z.rows, cols: z.cols))
+            return
+        }
+        if let g = groupRows { addGroupRows(g, to: z) }
+        for r in 0..<z.rows {
+            let zs = z.data + r * z.cols
+            for c in 0..<z.cols { zs[c] += row.base[c] }
+        }
+        switch activation {
+        case nil: if out !== z { out.assign(z) }
+        case .relu: relu(z, into: out)
+        case .gelu: gelu(z, into: out)
+        case .tanh: tanh(z, into: out)
+        }
+    }
+
     /// `y ← tanh(x)` (in place is fine).
     @inlinable public static func tanh(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "tanh")

@@ -50,6 +50,22 @@ extern "C" __global__ void rfm_bias_activation(float* z, const float* bias, floa
     }
 }
 
+// A rollout's first layer (Kernels.addSharesActivation): z[r, c] += groupRows[r / (n / groups), c]
+// (the state share, when given) + row[c] (the step's time and temperature share and the bias),
+// kept as the pre-activation; out[r, c] = f(z[r, c]) with f as in rfm_bias_activation.
+extern "C" __global__ void rfm_add_shares_activation(float* z, const float* groupRows, long long groups, const float* row, float* out,
+                                                     long long n, long long cols, long long f) {
+    long long perGroup = groupRows ? n / groups : 1;
+    RFM_FOR_EACH(i, n * cols) {
+        long long r = i / cols, c = i % cols;
+        float v = z[i];
+        if (groupRows) v += groupRows[(r / perGroup) * cols + c];
+        v += row[c];
+        z[i] = v;
+        out[i] = f == 1 ? fmaxf(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : v;
+    }
+}
+
 // m[r, c] += v[c] for a row-major [rows, cols] matrix: Kernels.addRowVector.
 extern "C" __global__ void rfm_add_row_vector(const float* v, float* m, long long rows, long long cols) {
     RFM_FOR_EACH(i, rows * cols) {

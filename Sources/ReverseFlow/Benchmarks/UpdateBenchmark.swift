@@ -54,8 +54,10 @@ public enum UpdateBenchmark {
             rng.fillUniform(batch.rewards)
             batch.masks.fill(1)
             progress("warming up")
-            let before = device?.activity
             let flops = FLOPCounter.measure { _ = agent.update(batch: batch, rng: &rng) }
+            // The device's work per update, counted on the second (the first also sets up).
+            let before = device?.activity
+            if device != nil { _ = agent.update(batch: batch, rng: &rng) }
             let perUpdate = device.map { $0.activity - before! }
             let profiler = PhaseProfiler()
             func timedUpdates(_ what: String) -> [Double] {

@@ -100,9 +100,13 @@ public final class FlowPolicy: GenerativePolicy {
 
     /// The rollout of one block: Euler or Heun steps with the block's shares computed once.
     private func integrateBlock(_ y: Tensor, states: Tensor?, temperature: Float, rollout: PolicyNetwork.Rollout) {
-        network.prepare(rollout, states: states, temperature: temperature)
         let t0 = settings.tMin, t1 = 1 - settings.tMin
         let dt = (t1 - t0) / Float(settings.steps)
+        // Every time the integrator will ask for, computed as the loop computes them, so that a
+        // device can prepare all the steps' time shares at once.
+        var times = (0..<settings.steps).map { t0 + dt * Float($0) }
+        if settings.integrator == .heun { times += times.map { $0 + dt } }
+        network.prepare(rollout, states: states, temperature: temperature, times: times)
         let ws = rollout.workspace
         ws.reset()
         let yPred = ws.matrix(y.rows, y.cols), v0 = ws.matrix(y.rows, y.cols)

@@ -102,11 +102,19 @@ public final class PolicyNetwork: ParameterContainer {
         var embedded = Tensor(count: 0)
         var scalar = Tensor(count: 1)
         var preActivation = Tensor(count: 0)
+        /// On a device: the rollout's step times, their embeddings `[T, E]` (made once) and the
+        /// step shares `emb(tᵢ)·W_t + emb(λ)·W_λ + b` of this rollout `[T, W]`, computed in one
+        /// product instead of one per step.
+        var tableTimes: [Float] = []
+        var embeddedTimes: Tensor?
+        var stepTable: Tensor?
         public init() {}
     }
 
-    /// Computes the state and temperature shares for a rollout over `states` `[G, S]`.
-    public func prepare(_ rollout: Rollout, states: Tensor?, temperature: Float) {
+    /// Computes the state and temperature shares for a rollout over `states` `[G, S]`. On a
+    /// device, `times` (the rollout's step times, when known) also gets every step's time share
+    /// at once, so that a step is one product and one fused kernel before the hidden stages.
+    public func prepare(_ rollout: Rollout, states: Tensor?, temperature: Float, times: [Float] = []) {
         let w = width, first = net.stages[0].dense
         if rollout.constantShare.count != w {
             rollout.constantShare = Tensor(count: w)
@@ -126,12 +134,34 @@ public final class PolicyNetwork: ParameterContainer {
         } else {
             rollout.stateShare = nil
         }
+        rollout.stepTable = nil
+        guard first.kernel.onDevice, !times.isEmpty else { return }
+        if rollout.tableTimes != times || rollout.embeddedTimes == nil {
+            let t = Tensor(count: times.count)
+            t.setValues(times)
+            let embedded = Tensor(rows: times.count, cols: embedding.size)
+            embedding.forward(t, into: embedded)
+            rollout.embeddedTimes = embedded
+            rollout.tableTimes = times
+        }
+        let table = rollout.stepTable?.capacity ?? 0 >= times.count * w ? rollout.stepTable! : Tensor(rows: times.count, cols: w)
+        table.reshape(times.count, w)
+        Kernels.gemm(rollout.embeddedTimes!.matrix, .none, first.kernel.rows(timeRows), .none, into: table.matrix)
+        Kernels.addRowVector(rollout.constantShare, to: table)
+        rollout.stepTable = table
     }
 
     /// The output for `latents` `[G·P, d]` (P particles per prepared state, consecutive) at time
     /// `t`; the result belongs to `rollout` and lives until its next call.
     public func evaluate(_ rollout: Rollout, latents: Tensor, time t: Float) -> Tensor {
         let n = latents.rows, w = width, first = net.stages[0].dense
+        if let table = rollout.stepTable, let step = rollout.tableTimes.firstIndex(of: t) {
+            if rollout.preActivation.capacity < n * w { rollout.preActivation = Tensor(rows: n, cols: w) }
+            let z = rollout.preActivation
+            z.reshape(n, w)
+            Kernels.gemm(latents.matrix, .none, first.kernel.rows(latentRows), .none, into: z.matrix)
+            return net.forward(preActivation: z, shares: (rollout.stateShare, table.rows(step..<(step + 1))), cache: rollout.mlp)
+        }
         rollout.scalar.fill(t)
         embedding.forward(rollout.scalar, into: rollout.embedded)
         rollout.stepShare.assign(rollout.constantShare)
