@@ -52,7 +52,7 @@ struct Train: ParsableCommand {
     func run() throws {
         compute.apply()
         if placement.device == "cuda-host-only" {
-            throw ValidationError("--device cuda-host-only skips every kernel: it is for the benchmarks, not for training")
+            throw ConfigError("--device cuda-host-only skips every kernel: it is for the benchmarks, not for training")
         }
         let trainer: Trainer
         if let resume {
