@@ -150,6 +150,13 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
             try cuda.launch(K.addSharesActivation, elements: rows * cols,
                             [p(z), .pointer(groupRows.map { Self.address($0) } ?? 0), .int(groups), p(row), p(out), .int(rows),
                              .int(cols), .int(Self.code(activation))])
+        case let .tanhGaussianSample(out, noise, low, high, halfLog2Pi, actions, std, inside, logProbs, rows, cols):
+            try cuda.launch(K.tanhGaussianSample, elements: rows,
+                            [p(out), p(noise), .float(low), .float(high), .float(halfLog2Pi), p(actions), p(std), p(inside), p(logProbs),
+                             .int(rows), .int(cols)])
+        case let .tanhGaussianBackward(dQ, actions, std, noise, inside, alpha, out, rows, cols):
+            try cuda.launch(K.tanhGaussianBackward, elements: rows * cols,
+                            [p(dQ), p(actions), p(std), p(noise), p(inside), .float(alpha), p(out), .int(rows), .int(cols)])
         case let .addColumnVector(v, m, rows, cols):
             try cuda.launch(K.addColumnVector, elements: rows * cols, [p(v), p(m), .int(rows), .int(cols)])
         case let .repeatRows(source, out, rows, cols, times):

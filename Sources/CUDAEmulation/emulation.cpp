@@ -288,6 +288,8 @@ const Entry entries[] = {
     RFM_ENTRY(rfm_gather_group_rows),
     RFM_ENTRY(rfm_bias_activation),
     RFM_ENTRY(rfm_add_shares_activation),
+    RFM_ENTRY(rfm_tanh_gaussian_sample),
+    RFM_ENTRY(rfm_tanh_gaussian_backward),
 };
 #undef RFM_ENTRY
 

@@ -107,6 +107,14 @@ public enum DeviceKernel {
     /// `z[r, :] += groupRows[r / (rows / groups), :]` (when given) `+ row`, then `out ← f(z)`.
     case addSharesActivation(z: UnsafeMutablePointer<Float>, groupRows: UnsafeMutablePointer<Float>?, groups: Int,
                              row: UnsafeMutablePointer<Float>, activation: Unary?, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    /// SAC's tanh-Gaussian sample (``Kernels/tanhGaussianSample(_:noise:logStdRange:actions:std:insideClip:logProbs:)``).
+    case tanhGaussianSample(out: UnsafeMutablePointer<Float>, noise: UnsafeMutablePointer<Float>, low: Float, high: Float,
+                            halfLog2Pi: Float, actions: UnsafeMutablePointer<Float>, std: UnsafeMutablePointer<Float>,
+                            insideClip: UnsafeMutablePointer<Float>, logProbs: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
+    /// Its backward pass (``Kernels/tanhGaussianBackward(actionGradient:actions:std:noise:insideClip:alpha:into:)``).
+    case tanhGaussianBackward(actionGradient: UnsafeMutablePointer<Float>, actions: UnsafeMutablePointer<Float>,
+                              std: UnsafeMutablePointer<Float>, noise: UnsafeMutablePointer<Float>, insideClip: UnsafeMutablePointer<Float>,
+                              alpha: Float, out: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
     /// `m[r, :] += v[r]`.
     case addColumnVector(v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, rows: Int, cols: Int)
     /// `out[r·times + k, :] ← source[r, :]`.
@@ -163,6 +171,8 @@ public enum DeviceKernel {
         case .addColumnVector: "addColumnVector"
         case .biasActivation: "biasActivation"
         case .addSharesActivation: "addSharesActivation"
+        case .tanhGaussianSample: "tanhGaussianSample"
+        case .tanhGaussianBackward: "tanhGaussianBackward"
         case .repeatRows: "repeatRows"
         case .groupAffine: "groupAffine"
         case .groupWeightedSum: "groupWeightedSum"

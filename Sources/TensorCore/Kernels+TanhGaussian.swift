@@ -8,10 +8,17 @@ extension Kernels {
     /// `log π(a|s) = Σⱼ[−½εⱼ² − log σⱼ − ½ log 2π − log(1 − aⱼ² + 10⁻⁶)]` `[B, 1]`.
     @inlinable public static func tanhGaussianSample(_ out: Tensor, noise: Tensor, logStdRange: ClosedRange<Float>,
                                                      actions: Tensor, std: Tensor, insideClip: Tensor, logProbs: Tensor) {
-        requireHost("tanhGaussianSample", out, noise, actions, std)
         let b = noise.rows, d = noise.cols
         precondition(out.rows == b && out.cols == 2 * d && logProbs.count == b, "tanhGaussianSample: shapes \(out.shape), \(noise.shape)")
+        precondition(actions.sameShape(noise) && std.sameShape(noise) && insideClip.sameShape(noise), "tanhGaussianSample: output shapes")
         let halfLog2Pi = 0.5 * Foundation.log(2 * Float.pi)
+        if let dev = device("tanhGaussianSample", out, noise, actions, std, insideClip) {
+            if logProbs.device !== dev { mixedLocations("tanhGaussianSample", dev, logProbs.device) }
+            dev.run(.tanhGaussianSample(out: out.data, noise: noise.data, low: logStdRange.lowerBound, high: logStdRange.upperBound,
+                                        halfLog2Pi: halfLog2Pi, actions: actions.data, std: std.data, insideClip: insideClip.data,
+                                        logProbs: logProbs.data, rows: b, cols: d))
+            return
+        }
         for i in 0..<b {
             var total: Float = 0
             for j in 0..<d {
@@ -34,9 +41,14 @@ extension Kernels {
     /// `∂L/∂log σ = (∂L/∂u·σε − α/B)` where the clip lets it through, else 0.
     @inlinable public static func tanhGaussianBackward(actionGradient dQ: Tensor, actions: Tensor, std: Tensor, noise: Tensor,
                                                        insideClip: Tensor, alpha: Float, into dOut: Tensor) {
-        requireHost("tanhGaussianBackward", dQ, actions, std, noise)
         let b = actions.rows, d = actions.cols, inv = 1 / Float(b)
         precondition(dOut.rows == b && dOut.cols == 2 * d, "tanhGaussianBackward: output \(dOut.shape)")
+        if let dev = device("tanhGaussianBackward", dQ, actions, std, noise, insideClip) {
+            if dOut.device !== dev { mixedLocations("tanhGaussianBackward", dev, dOut.device) }
+            dev.run(.tanhGaussianBackward(actionGradient: dQ.data, actions: actions.data, std: std.data, noise: noise.data,
+                                          insideClip: insideClip.data, alpha: alpha, out: dOut.data, rows: b, cols: d))
+            return
+        }
         for i in 0..<b {
             for j in 0..<d {
                 let a = actions[i, j]

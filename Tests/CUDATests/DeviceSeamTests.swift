@@ -210,6 +210,46 @@ import Testing
         }
     }
 
+    /// SAC's updates (next-action sampling, the TD step with the entropy bonus, the
+    /// reparameterised actor step, the temperature step) and acting on the device against the CPU.
+    @Test func sacUpdatesAndActsOnTheDeviceLikeTheCPU() {
+        let device = Self.device
+        let settings = SACAgent.Settings(critic: .init(hidden: [32, 32], learningRate: 3e-4, maxGradNorm: 10, discount: 0.99, tau: 0.005),
+                                         actorWidth: 32, actorBlocks: 1, actorLearningRate: 3e-4, actorMaxGradNorm: 10,
+                                         alphaLearningRate: 3e-4, logStdMin: -5, logStdMax: 2)
+        var cpuRNG = RandomStream(seed: 12), deviceRNG = RandomStream(seed: 12)
+        let cpu = SACAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &cpuRNG)
+        let onDevice = Devices.using(device) { SACAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &deviceRNG) }
+        let batch = ReplayBuffer.Batch(size: 16, observationSize: 5, actionSize: 2)
+        let deviceBatch = Devices.using(device) { ReplayBuffer.Batch(size: 16, observationSize: 5, actionSize: 2) }
+        for step in 0..<3 {
+            let seed = 160 + 10 * UInt64(step)
+            let fields = [(batch.observations, deviceBatch.observations), (batch.actions, deviceBatch.actions),
+                          (batch.rewards, deviceBatch.rewards), (batch.masks, deviceBatch.masks),
+                          (batch.nextObservations, deviceBatch.nextObservations)]
+            for (k, (host, dev)) in fields.enumerated() {
+                host.assign(random(host.rows, host.cols, seed: seed + UInt64(k), low: k == 3 ? 0.5 : -1, high: 1))
+                dev.assign(host)
+            }
+            let a = cpu.update(batch: batch, rng: &cpuRNG)
+            let b = Devices.using(device) { onDevice.update(batch: deviceBatch, rng: &deviceRNG) }
+            #expect(Set(a.keys) == Set(b.keys))
+            for (key, x) in a {
+                let y = b[key] ?? .nan
+                #expect(abs(x - y) <= 1e-3 * max(1, abs(x)), "update \(step): \(key) \(x) on the CPU, \(y) on the device")
+            }
+        }
+        let observations = random(3, 5, seed: 98)
+        for deterministic in [true, false] {
+            var r1 = RandomStream(seed: 5), r2 = RandomStream(seed: 5)
+            let x = cpu.act(observations: observations, deterministic: deterministic, rng: &r1).toArray()
+            let y = Devices.using(device) {
+                onDevice.act(observations: observations.copy(to: device), deterministic: deterministic, rng: &r2).toArray()
+            }
+            #expect(largestRelativeDifference(x, y) < 1e-3, "deterministic \(deterministic): \(x) vs \(y)")
+        }
+    }
+
     /// The training loop on the device: the replay buffer there, evaluations, an atomic
     /// checkpoint of device tensors, and an exact resume from it.
     @Test func trainingRunsAndResumesExactlyOnTheDevice() throws {

@@ -67,7 +67,8 @@ public final class SACAgent: Agent {
         critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
     }
 
-    public var alpha: Float { Foundation.exp(logAlpha.value[0]) }
+    /// α = exp(log α) (read back from a device when the agent lives on one).
+    public var alpha: Float { Foundation.exp(logAlpha.value.toArray()[0]) }
 
     /// A sampled batch of actions with what the gradient needs.
     struct Sample {
@@ -125,7 +126,7 @@ public final class SACAgent: Agent {
 
         // Temperature: ∂/∂log α of mean(α(−log π − H̄)) = α·mean(−log π − H̄).
         let meanLogProb = Float(Kernels.sum(s.logProbs) / Double(b))
-        alphaGradient.value[0] = a * (-meanLogProb - targetEntropy)
+        alphaGradient.value.setValues([a * (-meanLogProb - targetEntropy)])
         alphaOptimizer.step(ParameterList(alphaGradient))
         return [
             "critic/loss": Double(c.loss), "critic/grad_norm": Double(c.gradientNorm), "critic/target_mean": Double(c.targetMean),
