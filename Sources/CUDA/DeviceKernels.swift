@@ -60,6 +60,8 @@ public enum DeviceKernels {
     public static let addSharesActivation = "rfm_add_shares_activation"
     public static let tanhGaussianSample = "rfm_tanh_gaussian_sample"
     public static let tanhGaussianBackward = "rfm_tanh_gaussian_backward"
+    public static let linearCombination = "rfm_linear_combination"
+    public static let scaledDifference = "rfm_scaled_difference"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
@@ -67,7 +69,8 @@ public enum DeviceKernels {
                              fillUniform, fillNormal, categorical, sinusoidalEmbedding, reciprocal, ratio, squaredRatio,
                              oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare, clamp,
                              sumPartial, squaredDifferencePartial, fill, copyMatrix, addMatrix, gatherGroupRows, biasActivation,
-                             addSharesActivation, tanhGaussianSample, tanhGaussianBackward]
+                             addSharesActivation, tanhGaussianSample, tanhGaussianBackward,
+                             linearCombination, scaledDifference]
 
     /// The CUDA C source.
     public static func source() throws -> String {

@@ -290,6 +290,8 @@ const Entry entries[] = {
     RFM_ENTRY(rfm_add_shares_activation),
     RFM_ENTRY(rfm_tanh_gaussian_sample),
     RFM_ENTRY(rfm_tanh_gaussian_backward),
+    RFM_ENTRY(rfm_linear_combination),
+    RFM_ENTRY(rfm_scaled_difference),
 };
 #undef RFM_ENTRY
 

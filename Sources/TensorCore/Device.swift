@@ -78,6 +78,12 @@ public enum DeviceKernel {
     case derivative(Derivative, dy: UnsafeMutablePointer<Float>, x: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>, count: Int)
     /// `out ← s·x`.
     case scale(x: UnsafeMutablePointer<Float>, by: Float, out: UnsafeMutablePointer<Float>, count: Int)
+    /// `out ← a·x + b·y`.
+    case linearCombination(a: Float, x: UnsafeMutablePointer<Float>, b: Float, y: UnsafeMutablePointer<Float>,
+                           out: UnsafeMutablePointer<Float>, count: Int)
+    /// `out ← (x − s·y)/q`.
+    case scaledDifference(x: UnsafeMutablePointer<Float>, s: Float, y: UnsafeMutablePointer<Float>, q: Float,
+                          out: UnsafeMutablePointer<Float>, count: Int)
     /// `y ← y + α·x`.
     case axpy(alpha: Float, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int)
     /// `a ← α·a + β·b`.
@@ -160,6 +166,8 @@ public enum DeviceKernel {
         case .derivative(let op, _, _, _, _): "\(op.rawValue)Backward"
         case .scale: "scale"
         case .axpy: "axpy"
+        case .linearCombination: "linearCombination"
+        case .scaledDifference: "scaledDifference"
         case .blend: "blend"
         case .addMatrix: "add(_:to:)"
         case .addRowVector: "addRowVector"

@@ -144,6 +144,29 @@ extension Kernels {
         for i in 0..<a.count { z[i] = s * x[i] }
     }
 
+    /// `out ← a·x + b·y` (in place on either is fine): a diffusion sampler's step.
+    @inlinable public static func linearCombination(_ a: Float, _ x: Tensor, _ b: Float, _ y: Tensor, into out: Tensor) {
+        checkShape(x, y, "linearCombination"); checkShape(x, out, "linearCombination")
+        if let d = device("linearCombination", x, y, out) {
+            d.run(.linearCombination(a: a, x: x.data, b: b, y: y.data, out: out.data, count: x.count))
+            return
+        }
+        let p = x.data, q = y.data, z = out.data
+        for i in 0..<x.count { z[i] = a * p[i] + b * q[i] }
+    }
+
+    /// `out ← (x − s·y)/q` (in place on either is fine): a diffusion's clean-sample prediction
+    /// `x̂₀ = (x_t − √(1 − ᾱ)·ε)/√ᾱ`.
+    @inlinable public static func scaledDifference(_ x: Tensor, minus s: Float, times y: Tensor, over q: Float, into out: Tensor) {
+        checkShape(x, y, "scaledDifference"); checkShape(x, out, "scaledDifference")
+        if let d = device("scaledDifference", x, y, out) {
+            d.run(.scaledDifference(x: x.data, s: s, y: y.data, q: q, out: out.data, count: x.count))
+            return
+        }
+        let p = x.data, r = y.data, z = out.data
+        for i in 0..<x.count { z[i] = (p[i] - s * r[i]) / q }
+    }
+
     /// `y ← y + α·x`.
     @inlinable public static func axpy(_ alpha: Float, _ x: Tensor, _ y: Tensor) {
         checkShape(x, y, "axpy")

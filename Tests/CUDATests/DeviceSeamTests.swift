@@ -170,13 +170,16 @@ import Testing
     /// Whole RFM updates (particle rollouts and Boltzmann picks for the endpoints and next
     /// actions, the critic's TD step, the actor's regression) and acting, on the device against
     /// the CPU.
-    @Test func rfmAgentUpdatesAndActsOnTheDeviceLikeTheCPU() {
+    /// (With `diffusion`, RFM's diffusion policy: DDPM with the clean-sample clip.)
+    @Test(arguments: [false, true])
+    func rfmAgentUpdatesAndActsOnTheDeviceLikeTheCPU(diffusion: Bool) {
         let device = Self.device
         let settings = RFMAgent.Settings(
             critic: .init(hidden: [32, 32], learningRate: 3e-4, maxGradNorm: 10, discount: 0.99, tau: 0.005),
             actorWidth: 32, actorBlocks: 2, embeddingSize: 16, actorLearningRate: 3e-4, actorMaxGradNorm: 10, flowSteps: 3,
             integrator: .euler, tMin: 0.01, posteriorSamples: 8, controlVariate: .paper, trainingParticles: 4, actingParticles: 4,
-            evaluationParticles: 4, temperatureInitial: 0.05, temperatureFinal: 0.05, temperatureSteps: 1)
+            evaluationParticles: 4, temperatureInitial: 0.05, temperatureFinal: 0.05, temperatureSteps: 1,
+            diffusion: diffusion ? .init(steps: 5, schedule: .vp(), sampler: .ddpm, clipDenoised: 1) : nil)
         var cpuRNG = RandomStream(seed: 8), deviceRNG = RandomStream(seed: 8)
         let cpu = RFMAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &cpuRNG)
         let onDevice = Devices.using(device) { RFMAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &deviceRNG) }

@@ -89,6 +89,16 @@ extern "C" __global__ void rfm_scale(const float* a, float s, float* out, long l
     RFM_FOR_EACH(i, n) { out[i] = s * a[i]; }
 }
 
+// out = a x + b y: Kernels.linearCombination (a diffusion sampler's step). out may alias x or y.
+extern "C" __global__ void rfm_linear_combination(float a, const float* x, float b, const float* y, float* out, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = a * x[i] + b * y[i]; }
+}
+
+// out = (x - s y) / q: Kernels.scaledDifference (a diffusion's clean-sample prediction).
+extern "C" __global__ void rfm_scaled_difference(const float* x, float s, const float* y, float q, float* out, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = (x[i] - s * y[i]) / q; }
+}
+
 // y = y + alpha * x: Kernels.axpy.
 extern "C" __global__ void rfm_axpy(float alpha, const float* x, float* y, long long n) {
     RFM_FOR_EACH(i, n) { y[i] += alpha * x[i]; }

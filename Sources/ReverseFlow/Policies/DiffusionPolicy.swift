@@ -61,7 +61,9 @@ public final class DiffusionPolicy: GenerativePolicy {
 
     /// Runs the reverse chain from `x` (noise at step N) to step 0, in place.
     public func generate(_ x: Tensor, states: Tensor?, temperature: Float, rng: inout RandomStream) {
-        network.prepare(rollout, states: states, temperature: temperature)
+        // Every step's time, as the loop computes it (a device prepares their shares at once).
+        let times = stride(from: settings.steps, through: 1, by: -1).map { Float($0) / Float(settings.steps) }
+        network.prepare(rollout, states: states, temperature: temperature, times: times)
         let ws = rollout.workspace
         ws.reset()
         let x0 = ws.matrix(x.rows, x.cols), z = ws.matrix(x.rows, x.cols)
@@ -82,17 +84,17 @@ public final class DiffusionPolicy: GenerativePolicy {
                             rng: inout RandomStream) {
         let ab = alphaBars[i], abPrev = alphaBars[i - 1]
         let sqrtAb = ab.squareRoot(), sqrtOneMinus = (1 - ab).squareRoot()
-        Kernels.zipMap(x, eps, into: x0) { xi, e in (xi - sqrtOneMinus * e) / sqrtAb }
+        Kernels.scaledDifference(x, minus: sqrtOneMinus, times: eps, over: sqrtAb, into: x0)
         if let c = settings.clipDenoised { Kernels.clamp(x0, bound: c, into: x0) }
         switch settings.sampler {
         case .ddim:
             let a = abPrev.squareRoot(), b = (1 - abPrev).squareRoot()
-            Kernels.zipMap(x0, eps, into: x) { p, e in a * p + b * e }
+            Kernels.linearCombination(a, x0, b, eps, into: x)
         case .ddpm:
             let betaI = 1 - ab / abPrev
             let c0 = abPrev.squareRoot() * betaI / (1 - ab)
             let ct = (1 - betaI).squareRoot() * (1 - abPrev) / (1 - ab)
-            Kernels.zipMap(x0, x, into: x) { p, xi in c0 * p + ct * xi }
+            Kernels.linearCombination(c0, x0, ct, x, into: x)
             if i > 1 {
                 rng.fillNormal(z)
                 Kernels.axpy((betaI * (1 - abPrev) / (1 - ab)).squareRoot(), z, x)
@@ -105,12 +107,17 @@ public final class DiffusionPolicy: GenerativePolicy {
         let ws = trainingWorkspace
         ws.reset()
         let times = ws.vector(b), alpha = ws.vector(b), beta = ws.vector(b)
+        // The steps are drawn on the host (the CPU's numbers everywhere) and copied in once.
+        var t = [Float](repeating: 0, count: b), a = t, s = t
         for r in 0..<b {
             let i = 1 + rng.integer(below: settings.steps)
-            times[r] = Float(i) / Float(settings.steps)
-            alpha[r] = alphaBars[i].squareRoot()
-            beta[r] = (1 - alphaBars[i]).squareRoot()
+            t[r] = Float(i) / Float(settings.steps)
+            a[r] = alphaBars[i].squareRoot()
+            s[r] = (1 - alphaBars[i]).squareRoot()
         }
+        times.setValues(t)
+        alpha.setValues(a)
+        beta.setValues(s)
         let eps = ws.matrix(b, x1.cols), xt = ws.matrix(b, x1.cols)
         rng.fillNormal(eps)
         Kernels.groupAffine(eps, scale: beta, shift: x1, shiftScale: alpha, into: xt)

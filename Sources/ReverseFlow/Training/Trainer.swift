@@ -106,13 +106,13 @@ public final class Trainer {
         return common + specific
     }
 
-    /// The agents whose every kernel has a device implementation so far: RFM with its flow
-    /// policy, and SAC.
+    /// The agents whose every kernel has a device implementation so far: RFM (flow or diffusion
+    /// policy) and SAC.
     public static func requireDeviceSupport(_ config: RunConfig, _ device: ComputeDevice) throws {
         let agent = config.string("agent")
-        guard (agent == "rfm" && config.string("rfm.policy") != "diffusion") || agent == "sac" else {
-            throw ConfigError("\(device.name): only the rfm agent with its flow policy and sac run on a GPU so far "
-                + "(agent \(agent), rfm.policy \(config.string("rfm.policy"))); train the others on the CPU")
+        guard agent == "rfm" || agent == "sac" else {
+            throw ConfigError("\(device.name): only the rfm and sac agents run on a GPU so far (agent \(agent)); "
+                + "train the others on the CPU")
         }
     }
 
