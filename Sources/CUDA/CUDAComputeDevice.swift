@@ -105,8 +105,8 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
             try cuda.launch(K.scale, elements: count, [p(x), .float(s), p(out), .int(count)])
         case let .linearCombination(a, x, b, y, out, count):
             try cuda.launch(K.linearCombination, elements: count, [.float(a), p(x), .float(b), p(y), p(out), .int(count)])
-        case let .scaledDifference(x, s, y, q, out, count):
-            try cuda.launch(K.scaledDifference, elements: count, [p(x), .float(s), p(y), .float(q), p(out), .int(count)])
+        case let .scaledDifference(x, s, y, q, divide, out, count):
+            try cuda.launch(K.scaledDifference, elements: count, [p(x), .float(s), p(y), .float(q), .int(divide ? 1 : 0), p(out), .int(count)])
         case let .axpy(alpha, x, y, count):
             try cuda.launch(K.axpy, elements: count, [.float(alpha), p(x), p(y), .int(count)])
         case let .blend(a, alpha, b, beta, count):

@@ -81,8 +81,8 @@ public enum DeviceKernel {
     /// `out ← a·x + b·y`.
     case linearCombination(a: Float, x: UnsafeMutablePointer<Float>, b: Float, y: UnsafeMutablePointer<Float>,
                            out: UnsafeMutablePointer<Float>, count: Int)
-    /// `out ← (x − s·y)/q`.
-    case scaledDifference(x: UnsafeMutablePointer<Float>, s: Float, y: UnsafeMutablePointer<Float>, q: Float,
+    /// `out ← (x − s·y)/q`, or `q·(x − s·y)` when not `divide`.
+    case scaledDifference(x: UnsafeMutablePointer<Float>, s: Float, y: UnsafeMutablePointer<Float>, q: Float, divide: Bool,
                           out: UnsafeMutablePointer<Float>, count: Int)
     /// `y ← y + α·x`.
     case axpy(alpha: Float, x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>, count: Int)

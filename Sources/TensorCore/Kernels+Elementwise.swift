@@ -160,11 +160,23 @@ extension Kernels {
     @inlinable public static func scaledDifference(_ x: Tensor, minus s: Float, times y: Tensor, over q: Float, into out: Tensor) {
         checkShape(x, y, "scaledDifference"); checkShape(x, out, "scaledDifference")
         if let d = device("scaledDifference", x, y, out) {
-            d.run(.scaledDifference(x: x.data, s: s, y: y.data, q: q, out: out.data, count: x.count))
+            d.run(.scaledDifference(x: x.data, s: s, y: y.data, q: q, divide: true, out: out.data, count: x.count))
             return
         }
         let p = x.data, r = y.data, z = out.data
         for i in 0..<x.count { z[i] = (p[i] - s * r[i]) / q }
+    }
+
+    /// `out ← c·(x − s·y)` (in place on either is fine): the reference's ancestral step
+    /// `(x − βₖ/√(1 − ᾱₖ)·ε)/√αₖ`, with `c = 1/√αₖ` as it computes it.
+    @inlinable public static func scaledDifference(_ x: Tensor, minus s: Float, times y: Tensor, scaledBy c: Float, into out: Tensor) {
+        checkShape(x, y, "scaledDifference"); checkShape(x, out, "scaledDifference")
+        if let d = device("scaledDifference", x, y, out) {
+            d.run(.scaledDifference(x: x.data, s: s, y: y.data, q: c, divide: false, out: out.data, count: x.count))
+            return
+        }
+        let p = x.data, r = y.data, z = out.data
+        for i in 0..<x.count { z[i] = c * (p[i] - s * r[i]) }
     }
 
     /// `y ← y + α·x`.

@@ -213,25 +213,22 @@ import Testing
         }
     }
 
-    /// SAC's updates (next-action sampling, the TD step with the entropy bonus, the
-    /// reparameterised actor step, the temperature step) and acting on the device against the CPU.
-    @Test func sacUpdatesAndActsOnTheDeviceLikeTheCPU() {
+    /// Three updates and acting (deterministic and stochastic) of an agent made twice from the
+    /// same seed, on the CPU and on the device, on the same batches.
+    func compareOnDevice(_ make: (inout RandomStream) -> Agent, seed: UInt64) {
         let device = Self.device
-        let settings = SACAgent.Settings(critic: .init(hidden: [32, 32], learningRate: 3e-4, maxGradNorm: 10, discount: 0.99, tau: 0.005),
-                                         actorWidth: 32, actorBlocks: 1, actorLearningRate: 3e-4, actorMaxGradNorm: 10,
-                                         alphaLearningRate: 3e-4, logStdMin: -5, logStdMax: 2)
-        var cpuRNG = RandomStream(seed: 12), deviceRNG = RandomStream(seed: 12)
-        let cpu = SACAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &cpuRNG)
-        let onDevice = Devices.using(device) { SACAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &deviceRNG) }
+        var cpuRNG = RandomStream(seed: seed), deviceRNG = RandomStream(seed: seed)
+        let cpu = make(&cpuRNG)
+        let onDevice = Devices.using(device) { make(&deviceRNG) }
         let batch = ReplayBuffer.Batch(size: 16, observationSize: 5, actionSize: 2)
         let deviceBatch = Devices.using(device) { ReplayBuffer.Batch(size: 16, observationSize: 5, actionSize: 2) }
         for step in 0..<3 {
-            let seed = 160 + 10 * UInt64(step)
+            let data = seed * 100 + 10 * UInt64(step)
             let fields = [(batch.observations, deviceBatch.observations), (batch.actions, deviceBatch.actions),
                           (batch.rewards, deviceBatch.rewards), (batch.masks, deviceBatch.masks),
                           (batch.nextObservations, deviceBatch.nextObservations)]
             for (k, (host, dev)) in fields.enumerated() {
-                host.assign(random(host.rows, host.cols, seed: seed + UInt64(k), low: k == 3 ? 0.5 : -1, high: 1))
+                host.assign(random(host.rows, host.cols, seed: data + UInt64(k), low: k == 3 ? 0.5 : -1, high: 1))
                 dev.assign(host)
             }
             let a = cpu.update(batch: batch, rng: &cpuRNG)
@@ -242,7 +239,7 @@ import Testing
                 #expect(abs(x - y) <= 1e-3 * max(1, abs(x)), "update \(step): \(key) \(x) on the CPU, \(y) on the device")
             }
         }
-        let observations = random(3, 5, seed: 98)
+        let observations = random(3, 5, seed: seed + 1)
         for deterministic in [true, false] {
             var r1 = RandomStream(seed: 5), r2 = RandomStream(seed: 5)
             let x = cpu.act(observations: observations, deterministic: deterministic, rng: &r1).toArray()
@@ -251,6 +248,25 @@ import Testing
             }
             #expect(largestRelativeDifference(x, y) < 1e-3, "deterministic \(deterministic): \(x) vs \(y)")
         }
+    }
+
+    static let smallCritic = TwinCritic.Settings(hidden: [32, 32], learningRate: 3e-4, maxGradNorm: 10, discount: 0.99, tau: 0.005)
+
+    /// SAC: next-action sampling, the TD step with the entropy bonus, the reparameterised actor
+    /// step (tanh-Gaussian kernels), the temperature step.
+    @Test func sacUpdatesAndActsOnTheDeviceLikeTheCPU() {
+        let settings = SACAgent.Settings(critic: Self.smallCritic, actorWidth: 32, actorBlocks: 1, actorLearningRate: 3e-4,
+                                         actorMaxGradNorm: 10, alphaLearningRate: 3e-4, logStdMin: -5, logStdMax: 2)
+        compareOnDevice({ SACAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 12)
+    }
+
+    /// QSM: the reference's ancestral sampler with clipping, noised targets, the critic's mean
+    /// action gradient as the score target, state-seeded evaluation noise.
+    @Test func qsmUpdatesAndActsOnTheDeviceLikeTheCPU() {
+        let settings = QSMAgent.Settings(critic: Self.smallCritic, actorWidth: 32, actorBlocks: 1, embeddingSize: 16,
+                                         actorLearningRate: 3e-4, actorMaxGradNorm: 10, steps: 5, schedule: .vp(), temperature: 1,
+                                         clip: 1, gradientScale: 1, targetNoise: 0.1, explorationNoise: 0.1)
+        compareOnDevice({ QSMAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 13)
     }
 
     /// The training loop on the device: the replay buffer there, evaluations, an atomic

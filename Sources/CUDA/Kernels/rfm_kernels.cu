@@ -94,9 +94,11 @@ extern "C" __global__ void rfm_linear_combination(float a, const float* x, float
     RFM_FOR_EACH(i, n) { out[i] = a * x[i] + b * y[i]; }
 }
 
-// out = (x - s y) / q: Kernels.scaledDifference (a diffusion's clean-sample prediction).
-extern "C" __global__ void rfm_scaled_difference(const float* x, float s, const float* y, float q, float* out, long long n) {
-    RFM_FOR_EACH(i, n) { out[i] = (x[i] - s * y[i]) / q; }
+// out = (x - s y) / q (a diffusion's clean-sample prediction), or q (x - s y) when not divide (the
+// reference QSM's ancestral step): Kernels.scaledDifference. out may alias x or y.
+extern "C" __global__ void rfm_scaled_difference(const float* x, float s, const float* y, float q, long long divide, float* out,
+                                                 long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = divide ? (x[i] - s * y[i]) / q : q * (x[i] - s * y[i]); }
 }
 
 // y = y + alpha * x: Kernels.axpy.

@@ -94,7 +94,7 @@ public final class QSMAgent: Agent {
         let z = workspace.matrix(actions.rows, actions.cols)
         rng.fillNormal(z)
         Kernels.axpy(std, z, actions)
-        Kernels.map(actions, into: actions) { min(max($0, -1), 1) }
+        Kernels.clamp(actions, bound: 1, into: actions)
     }
 
     public func update(batch: ReplayBuffer.Batch, rng: inout RandomStream) -> Metrics {
@@ -112,12 +112,17 @@ public final class QSMAgent: Agent {
 
         // 3. Noised replay actions at uniform step indices.
         let times = workspace.vector(b), alpha = workspace.vector(b), beta = workspace.vector(b)
+        // Drawn on the host and copied in once (a device's tensors are not written element-wise).
+        var t = [Float](repeating: 0, count: b), a = t, s = t
         for r in 0..<b {
             let k = pathRNG.integer(below: settings.steps)
-            times[r] = Float(k)
-            alpha[r] = sampler.alphaBars[k].squareRoot()
-            beta[r] = (1 - sampler.alphaBars[k]).squareRoot()
+            t[r] = Float(k)
+            a[r] = sampler.alphaBars[k].squareRoot()
+            s[r] = (1 - sampler.alphaBars[k]).squareRoot()
         }
+        times.setValues(t)
+        alpha.setValues(a)
+        beta.setValues(s)
         let eps = workspace.matrix(b, d), noisy = workspace.matrix(b, d)
         pathRNG.fillNormal(eps)
         Kernels.groupAffine(eps, scale: beta, shift: batch.actions, shiftScale: alpha, into: noisy)

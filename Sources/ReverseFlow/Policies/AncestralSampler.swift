@@ -45,7 +45,7 @@ final class AncestralSampler {
         for k in stride(from: steps - 1, through: 0, by: -1) {
             let eps = network.evaluate(rollout, latents: x, time: Float(k))
             let c1 = 1 / alphas[k].squareRoot(), c2 = (1 - alphas[k]) / (1 - alphaBars[k]).squareRoot()
-            Kernels.zipMap(x, eps, into: x) { xi, e in c1 * (xi - c2 * e) }
+            Kernels.scaledDifference(x, minus: c2, times: eps, scaledBy: c1, into: x)
             if k > 0 {
                 noise.fill(z)
                 Kernels.axpy(betas[k].squareRoot() * tau, z, x)

@@ -17,10 +17,12 @@ struct NoiseSource {
 
     /// One stream per row of `states` `[B, S]`, seeded by a hash of the row's bits (stream 0xE7A1,
     /// as the RFM agent's evaluation noise).
+    /// (States on a device are read back for the hash.)
     init(seededBy states: Tensor, width: Int) {
         shared = nil
-        perRow = (0..<states.rows).map { RandomStream(seed: stateHash(states.data + $0 * states.cols, states.cols), stream: 0xE7A1) }
-        row = Tensor(rows: 1, cols: width)
+        let host = states.device == nil ? states : states.copy(to: nil)
+        perRow = (0..<states.rows).map { RandomStream(seed: stateHash(host.data + $0 * states.cols, states.cols), stream: 0xE7A1) }
+        row = Tensor(rows: 1, cols: width, on: nil)
     }
 
     /// The shared stream's current state (nil for per-row noise).
@@ -35,7 +37,11 @@ struct NoiseSource {
         precondition(t.rows == perRow.count && t.cols == row.cols, "NoiseSource: \(t.shape) for \(perRow.count) rows of \(row.cols)")
         for i in 0..<t.rows {
             perRow[i].fillNormal(row)
-            Kernels.copy(row.matrix, into: t.rows(i..<(i + 1)))
+            if t.device == nil {
+                Kernels.copy(row.matrix, into: t.rows(i..<(i + 1)))
+            } else {
+                t.setRow(i, row.toArray())
+            }
         }
     }
 }

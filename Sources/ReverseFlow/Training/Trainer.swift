@@ -107,11 +107,11 @@ public final class Trainer {
     }
 
     /// The agents whose every kernel has a device implementation so far: RFM (flow or diffusion
-    /// policy) and SAC.
+    /// policy), SAC and QSM.
     public static func requireDeviceSupport(_ config: RunConfig, _ device: ComputeDevice) throws {
         let agent = config.string("agent")
-        guard agent == "rfm" || agent == "sac" else {
-            throw ConfigError("\(device.name): only the rfm and sac agents run on a GPU so far (agent \(agent)); "
+        guard ["rfm", "sac", "qsm"].contains(agent) else {
+            throw ConfigError("\(device.name): only the rfm, sac and qsm agents run on a GPU so far (agent \(agent)); "
                 + "train the others on the CPU")
         }
     }
