@@ -134,6 +134,7 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
             case .controlVariateCoefficient: (K.controlVariateCoefficient, [p(a), b, p(out), .float(p1), .float(p2), .int(count)])
             case .minimumShare: (K.minimumShare, [p(a), b, p(out), .int(count)])
             case .clamp: (K.clamp, [p(a), p(out), .float(p1), .int(count)])
+            case .squareRoot: (K.squareRoot, [p(a), p(out), .int(count)])
             }
             try cuda.launch(arguments.0, elements: count, arguments.1)
         case let .rows(reduction, m, out, rows, cols):

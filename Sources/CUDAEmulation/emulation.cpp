@@ -292,6 +292,7 @@ const Entry entries[] = {
     RFM_ENTRY(rfm_tanh_gaussian_backward),
     RFM_ENTRY(rfm_linear_combination),
     RFM_ENTRY(rfm_scaled_difference),
+    RFM_ENTRY(rfm_sqrt),
 };
 #undef RFM_ENTRY
 

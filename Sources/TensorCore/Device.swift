@@ -60,7 +60,7 @@ public enum DeviceKernel {
     public enum Derivative: String, Sendable { case relu, gelu }
     public enum Formula: String, Sendable {
         case reciprocal, ratio, negatedRatio, squaredRatio, oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient
-        case minimumShare, clamp
+        case minimumShare, clamp, squareRoot
     }
     public enum RowReduction: String, Sendable { case sum, max, logSumExp, softmax }
 

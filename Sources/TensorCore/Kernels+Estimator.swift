@@ -46,6 +46,17 @@ extension Kernels {
     }
 
     /// `y ← 1 − x` (β = 1 − t on the flow's path).
+    /// `y ← √x` (in place is fine).
+    @inlinable public static func squareRoot(_ x: Tensor, into y: Tensor) {
+        checkShape(x, y, "squareRoot")
+        if let d = device("squareRoot", x, y) {
+            d.run(.formula(.squareRoot, a: x.data, b: nil, out: y.data, p: 0, q: 0, count: x.count))
+            return
+        }
+        let p = x.data, q = y.data
+        for i in 0..<x.count { q[i] = p[i].squareRoot() }
+    }
+
     @inlinable public static func oneMinus(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "oneMinus")
         if let d = device("oneMinus", x, y) {

@@ -269,6 +269,15 @@ import Testing
         compareOnDevice({ QSMAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 13)
     }
 
+    /// DQS: the VE sampler, the smoothed-score estimator's chunks, weighted regression.
+    @Test func dqsUpdatesAndActsOnTheDeviceLikeTheCPU() {
+        let settings = DQSAgent.Settings(critic: Self.smallCritic, actorWidth: 32, actorBlocks: 1, embeddingSize: 16,
+                                         actorLearningRate: 3e-4, actorMaxGradNorm: 10, steps: 5,
+                                         schedule: VESchedule(sigmaMin: 0.01, sigmaMax: 1), diffusionScale: 1, samples: 8,
+                                         weightOffset: 0.01, temperatureInitial: 0.1, temperatureFinal: 0.1, temperatureSteps: 1)
+        compareOnDevice({ DQSAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 14)
+    }
+
     /// The training loop on the device: the replay buffer there, evaluations, an atomic
     /// checkpoint of device tensors, and an exact resume from it.
     @Test func trainingRunsAndResumesExactlyOnTheDevice() throws {

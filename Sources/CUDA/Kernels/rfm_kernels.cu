@@ -514,6 +514,11 @@ extern "C" __global__ void rfm_squared_ratio(const float* a, const float* b, flo
     RFM_FOR_EACH(i, n) { out[i] = (a[i] / b[i]) * (a[i] / b[i]); }
 }
 
+// y = sqrt(x): Kernels.squareRoot (correctly rounded on both sides).
+extern "C" __global__ void rfm_sqrt(const float* x, float* y, long long n) {
+    RFM_FOR_EACH(i, n) { y[i] = sqrtf(x[i]); }
+}
+
 // y = 1 - x: Kernels.oneMinus.
 extern "C" __global__ void rfm_one_minus(const float* x, float* y, long long n) {
     RFM_FOR_EACH(i, n) { y[i] = 1.0f - x[i]; }

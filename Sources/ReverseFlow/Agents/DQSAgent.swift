@@ -117,10 +117,14 @@ public final class DQSAgent: Agent {
 
         // 2. Actor: noised replay actions at uniform times, targets from the critic before its update.
         let times = workspace.vector(b), variance = workspace.vector(b), sigma = workspace.vector(b), one = workspace.vector(b)
-        pathRNG.fillUniform(times)
+        // The times and the schedule's variances (a Float64 formula) on the host, copied in once.
+        let drawn = Tensor(count: b, on: nil)
+        pathRNG.fillUniform(drawn)
         let schedule = settings.schedule
-        Kernels.map(times, into: variance) { Float(schedule.variance(Double($0))) }
-        Kernels.map(variance, into: sigma) { $0.squareRoot() }
+        let t = drawn.toArray(), v = t.map { Float(schedule.variance(Double($0))) }
+        times.setValues(t)
+        variance.setValues(v)
+        sigma.setValues(v.map { $0.squareRoot() })
         one.fill(1)
         let eps = workspace.matrix(b, d), noisy = workspace.matrix(b, d)
         pathRNG.fillNormal(eps)
@@ -133,7 +137,7 @@ public final class DQSAgent: Agent {
         let prediction = network.forward(states: batch.observations, latents: noisy, times: times, temperature: lambda, cache: cache)
         let weights = workspace.vector(b), dOut = workspace.matrix(b, d), scratch = workspace.matrix(b, d)
         let rowErrors = workspace.vector(b), offset = settings.weightOffset
-        Kernels.map(variance, into: weights) { $0 + offset }
+        weights.setValues(v.map { $0 + offset })
         Kernels.subtract(prediction, estimate.scores, into: dOut)
         Kernels.multiply(dOut, dOut, into: scratch)
         Kernels.sumRows(scratch, into: rowErrors)

@@ -24,8 +24,9 @@ public final class SmoothedScoreEstimator {
         public let qStd: Tensor
 
         public var summary: (ess: Float, qMean: Float, qStd: Float) {
-            func mean(_ t: Tensor) -> Float { Float(Kernels.sum(t) / Double(max(t.count, 1))) }
-            return (mean(ess), mean(qMean), mean(qStd))
+            let n = Double(max(ess.count, 1))
+            let s = Kernels.sums([ess, qMean, qStd]).map { Float($0 / n) }
+            return (s[0], s[1], s[2])
         }
     }
 
@@ -73,8 +74,8 @@ public final class SmoothedScoreEstimator {
             let candidates = ws.matrix(m * k, d), xChunk = ws.matrix(m, d), scale = ws.vector(m), one = ws.vector(m)
             Kernels.copy(noise.rows((start * k)..<(end * k)), into: candidates.matrix)
             Kernels.copy(x.rows(start..<end), into: xChunk.matrix)
-            (scale.data).update(from: variance.data + start, count: m)
-            Kernels.map(scale, into: scale) { $0.squareRoot() }
+            Kernels.copy(variance.columns(start..<end), into: scale.matrix)
+            Kernels.squareRoot(scale, into: scale)
             one.fill(1)
             Kernels.groupAffine(candidates, scale: scale, shift: xChunk, shiftScale: one, into: candidates)
             var states: Tensor?
@@ -99,10 +100,10 @@ public final class SmoothedScoreEstimator {
             Kernels.multiply(w, w, into: logits)
             let sumSquares = ws.vector(m)
             Kernels.sumRows(logits, into: sumSquares)
-            Kernels.map(sumSquares, into: sumSquares) { 1 / ($0 + 1e-12) }
-            (ess.data + start).update(from: sumSquares.data, count: m)
-            (qMean.data + start).update(from: mean.data, count: m)
-            (qStd.data + start).update(from: std.data, count: m)
+            Kernels.reciprocal(sumSquares, plus: 1e-12, into: sumSquares)
+            Kernels.copy(sumSquares.matrix, into: ess.columns(start..<end))
+            Kernels.copy(mean.matrix, into: qMean.columns(start..<end))
+            Kernels.copy(std.matrix, into: qStd.columns(start..<end))
             start = end
         }
         return Estimate(scores: scores, ess: ess, qMean: qMean, qStd: qStd)

@@ -107,11 +107,11 @@ public final class Trainer {
     }
 
     /// The agents whose every kernel has a device implementation so far: RFM (flow or diffusion
-    /// policy), SAC and QSM.
+    /// policy), SAC, QSM and DQS.
     public static func requireDeviceSupport(_ config: RunConfig, _ device: ComputeDevice) throws {
         let agent = config.string("agent")
-        guard ["rfm", "sac", "qsm"].contains(agent) else {
-            throw ConfigError("\(device.name): only the rfm, sac and qsm agents run on a GPU so far (agent \(agent)); "
+        guard ["rfm", "sac", "qsm", "dqs"].contains(agent) else {
+            throw ConfigError("\(device.name): only the rfm, sac, qsm and dqs agents run on a GPU so far (agent \(agent)); "
                 + "train the others on the CPU")
         }
     }
