@@ -20,6 +20,7 @@ final class Driver: @unchecked Sendable {
     let cuDeviceGetAttribute: @convention(c) (UnsafeMutablePointer<Int32>, Int32, Int32) -> Result
     let cuDevicePrimaryCtxRetain: @convention(c) (UnsafeMutablePointer<OpaquePointer?>, Int32) -> Result
     let cuCtxSetCurrent: @convention(c) (OpaquePointer?) -> Result
+    let cuCtxGetCurrent: @convention(c) (UnsafeMutablePointer<OpaquePointer?>) -> Result
     let cuCtxSynchronize: @convention(c) () -> Result
     let cuMemAlloc: @convention(c) (UnsafeMutablePointer<DevicePointer>, Int) -> Result
     let cuMemFree: @convention(c) (DevicePointer) -> Result
@@ -50,6 +51,7 @@ final class Driver: @unchecked Sendable {
         cuDeviceGetAttribute = try library.function("cuDeviceGetAttribute")
         cuDevicePrimaryCtxRetain = try library.function("cuDevicePrimaryCtxRetain")
         cuCtxSetCurrent = try library.function("cuCtxSetCurrent")
+        cuCtxGetCurrent = try library.function("cuCtxGetCurrent")
         cuCtxSynchronize = try library.function("cuCtxSynchronize")
         cuMemAlloc = try library.function("cuMemAlloc_v2")
         cuMemFree = try library.function("cuMemFree_v2")

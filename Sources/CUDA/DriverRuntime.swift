@@ -2,11 +2,16 @@ import Foundation
 
 /// The real GPU: device 0's primary context through the driver API, cuBLAS, and the backend's
 /// kernels compiled by NVRTC for this GPU at start-up.
+///
+/// A driver context is current per thread, so every call first makes the primary context current
+/// on the calling thread (tests and tasks may call from threads other than the one that opened
+/// the device).
 final class DriverRuntime: DeviceRuntime, @unchecked Sendable {
     let driver: Driver
     let blas: CUBLAS
     let nvrtc: NVRTC
     let info: DeviceInfo
+    private let context: OpaquePointer?
     private var functions: [String: OpaquePointer] = [:]
 
     init(environment: [String: String]) throws {
@@ -29,9 +34,10 @@ final class DriverRuntime: DeviceRuntime, @unchecked Sendable {
         let capability = Int(major) * 10 + Int(minor)
         var version: Int32 = 0
         try driver.check(driver.cuDriverGetVersion(&version), "cuDriverGetVersion")
-        var context: OpaquePointer?
-        try driver.check(driver.cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain")
-        try driver.check(driver.cuCtxSetCurrent(context), "cuCtxSetCurrent")
+        var primary: OpaquePointer?
+        try driver.check(driver.cuDevicePrimaryCtxRetain(&primary, device), "cuDevicePrimaryCtxRetain")
+        context = primary
+        try driver.check(driver.cuCtxSetCurrent(primary), "cuCtxSetCurrent")
         blas = try CUBLAS(environment: environment)
         nvrtc = try NVRTC(environment: environment)
         info = DeviceInfo(name: name, memoryBytes: bytes, capability: capability,
@@ -48,7 +54,15 @@ final class DriverRuntime: DeviceRuntime, @unchecked Sendable {
         }
     }
 
+    /// Makes the primary context current on this thread when it is not.
+    private func makeCurrent() throws {
+        var current: OpaquePointer?
+        try driver.check(driver.cuCtxGetCurrent(&current), "cuCtxGetCurrent")
+        if current != context { try driver.check(driver.cuCtxSetCurrent(context), "cuCtxSetCurrent") }
+    }
+
     func allocate(bytes: Int) throws -> UInt64 {
+        try makeCurrent()
         var pointer: UInt64 = 0
         let size = max(bytes, 4)
         try driver.check(driver.cuMemAlloc(&pointer, size), "cuMemAlloc(\(bytes) bytes)")
@@ -56,33 +70,44 @@ final class DriverRuntime: DeviceRuntime, @unchecked Sendable {
         return pointer
     }
 
-    func free(_ address: UInt64) { _ = driver.cuMemFree(address) }
+    func free(_ address: UInt64) {
+        try? makeCurrent()
+        _ = driver.cuMemFree(address)
+    }
 
     func upload(to address: UInt64, from host: UnsafeRawPointer, bytes: Int) throws {
+        try makeCurrent()
         try driver.check(driver.cuMemcpyHtoD(address, host, bytes), "cuMemcpyHtoD")
     }
 
     func download(from address: UInt64, into host: UnsafeMutableRawPointer, bytes: Int) throws {
+        try makeCurrent()
         try driver.check(driver.cuMemcpyDtoH(host, address, bytes), "cuMemcpyDtoH")
     }
 
     func copyOnDevice(from source: UInt64, to destination: UInt64, bytes: Int) throws {
+        try makeCurrent()
         try driver.check(driver.cuMemcpyDtoD(destination, source, bytes), "cuMemcpyDtoD")
     }
 
     func launch(_ kernel: String, blocks: Int, threads: Int, parameters: UnsafeMutablePointer<UnsafeMutableRawPointer?>) throws {
         guard let function = functions[kernel] else { throw CUDAError("kernel \(kernel) was not compiled") }
+        try makeCurrent()
         try driver.check(driver.cuLaunchKernel(function, UInt32(blocks), 1, 1, UInt32(threads), 1, 1, 0, nil, parameters, nil),
                          "cuLaunchKernel(\(kernel))")
     }
 
     func sgemmColumnMajor(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                           a: UInt64, lda: Int, b: UInt64, ldb: Int, beta: Float, c: UInt64, ldc: Int) throws {
+        try makeCurrent()
         try blas.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                        beta: beta, c: c, ldc: ldc)
     }
 
     func setTF32(_ on: Bool) throws { try blas.setTF32(on) }
 
-    func synchronize() throws { try driver.check(driver.cuCtxSynchronize(), "cuCtxSynchronize") }
+    func synchronize() throws {
+        try makeCurrent()
+        try driver.check(driver.cuCtxSynchronize(), "cuCtxSynchronize")
+    }
 }

@@ -108,8 +108,9 @@ extension Kernels {
         precondition(bias.count == z.cols, "biasActivation: bias of \(bias.count) for \(z.cols) columns")
         precondition(residual.map { $0.rows == z.rows && $0.cols == z.cols } ?? true, "biasActivation: residual shape")
         precondition(residual == nil || out !== z, "biasActivation: out must not be z when there is a residual")
-        if let d = device("biasActivation", z, bias, out) {
-            if let r = residual, r.device !== d { mixedLocations("biasActivation", d, r.device) }
+        let d = device("biasActivation", z, bias, out)
+        if let r = residual, r.device !== d { mixedLocations("biasActivation", d, r.device) }
+        if let d {
             d.run(.biasActivation(z: z.data, bias: bias.data, activation: activation, residual: residual, out: out.data,
                                   rows: z.rows, cols: z.cols))
             return
@@ -135,8 +136,9 @@ extension Kernels {
         if let g = groupRows {
             precondition(g.cols == z.cols && groups > 0 && z.rows % groups == 0, "addSharesActivation: group rows \(g.shape) for \(z.shape)")
         }
-        if let d = device("addSharesActivation", z, out, groupRows) {
-            if row.device !== d { mixedLocations("addSharesActivation", d, row.device) }
+        let d = device("addSharesActivation", z, out, groupRows)
+        if row.device !== d { mixedLocations("addSharesActivation", d, row.device) }
+        if let d {
             d.run(.addSharesActivation(z: z.data, groupRows: groupRows?.data, groups: groups, row: row.base, activation: activation,
                                        out: out.data, rows: z.rows, cols: z.cols))
             return

@@ -45,7 +45,6 @@ extension Kernels {
         for i in 0..<a.count { z[i] = (x[i] / y[i]) * (x[i] / y[i]) }
     }
 
-    /// `y ← 1 − x` (β = 1 − t on the flow's path).
     /// `y ← √x` (in place is fine).
     @inlinable public static func squareRoot(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "squareRoot")
@@ -57,6 +56,7 @@ extension Kernels {
         for i in 0..<x.count { q[i] = p[i].squareRoot() }
     }
 
+    /// `y ← 1 − x` (β = 1 − t on the flow's path).
     @inlinable public static func oneMinus(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "oneMinus")
         if let d = device("oneMinus", x, y) {

@@ -12,8 +12,9 @@ extension Kernels {
         precondition(out.rows == b && out.cols == 2 * d && logProbs.count == b, "tanhGaussianSample: shapes \(out.shape), \(noise.shape)")
         precondition(actions.sameShape(noise) && std.sameShape(noise) && insideClip.sameShape(noise), "tanhGaussianSample: output shapes")
         let halfLog2Pi = 0.5 * Foundation.log(2 * Float.pi)
-        if let dev = device("tanhGaussianSample", out, noise, actions, std, insideClip) {
-            if logProbs.device !== dev { mixedLocations("tanhGaussianSample", dev, logProbs.device) }
+        let dev = device("tanhGaussianSample", out, noise, actions, std, insideClip)
+        if logProbs.device !== dev { mixedLocations("tanhGaussianSample", dev, logProbs.device) }
+        if let dev {
             dev.run(.tanhGaussianSample(out: out.data, noise: noise.data, low: logStdRange.lowerBound, high: logStdRange.upperBound,
                                         halfLog2Pi: halfLog2Pi, actions: actions.data, std: std.data, insideClip: insideClip.data,
                                         logProbs: logProbs.data, rows: b, cols: d))
@@ -43,8 +44,9 @@ extension Kernels {
                                                        insideClip: Tensor, alpha: Float, into dOut: Tensor) {
         let b = actions.rows, d = actions.cols, inv = 1 / Float(b)
         precondition(dOut.rows == b && dOut.cols == 2 * d, "tanhGaussianBackward: output \(dOut.shape)")
-        if let dev = device("tanhGaussianBackward", dQ, actions, std, noise, insideClip) {
-            if dOut.device !== dev { mixedLocations("tanhGaussianBackward", dev, dOut.device) }
+        let dev = device("tanhGaussianBackward", dQ, actions, std, noise, insideClip)
+        if dOut.device !== dev { mixedLocations("tanhGaussianBackward", dev, dOut.device) }
+        if let dev {
             dev.run(.tanhGaussianBackward(actionGradient: dQ.data, actions: actions.data, std: std.data, noise: noise.data,
                                           insideClip: insideClip.data, alpha: alpha, out: dOut.data, rows: b, cols: d))
             return

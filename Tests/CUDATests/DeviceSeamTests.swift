@@ -85,10 +85,27 @@ import Testing
         #expect(abs(Kernels.sum(x) - Kernels.sum(a)) < 1e-9)
         #expect(abs(Kernels.sumOfSquares(x) - Kernels.sumOfSquares(a)) < 1e-6)
         #expect(abs(Kernels.meanSquaredError(x, y) - Kernels.meanSquaredError(a, random(33, 17, seed: 5))) < 1e-9)
+        // NaN comes through ReLU, the twin minimum and the clamps as it does on the CPU (Swift's
+        // max and min), so a diverging run is caught alike on both backends.
+        let special = Tensor(shape: [6], values: [.nan, -1, 2, .nan, .infinity, -.infinity])
+        let other = Tensor(shape: [6], values: [1, .nan, .nan, 0.5, 1, 1])
+        func pattern(_ t: [Float]) -> [String] { t.map { $0.isNaN ? "nan" : "\($0)" } }
+        for (what, op) in [("relu", { (x: Tensor, y: Tensor, o: Tensor) in Kernels.relu(x, into: o) }),
+                           ("minimum", { Kernels.minimum($0, $1, into: $2) }),
+                           ("clamp", { x, _, o in Kernels.clamp(x, bound: 1.5, into: o) }),
+                           ("cv coefficient", { Kernels.controlVariateCoefficient(numerator: $0, denominator: $1, ridge: 1e-3, clip: 2, into: $2) })]
+            as [(String, (Tensor, Tensor, Tensor) -> Void)] {
+            let onCPU = Tensor(count: 6, on: nil), onDev = Tensor(count: 6, on: device)
+            op(special, other, onCPU)
+            op(special.copy(to: device), other.copy(to: device), onDev)
+            #expect(pattern(onCPU.toArray()) == pattern(onDev.toArray()), "\(what)")
+        }
         // Random draws: the device draws the CPU's numbers from the same stream.
         var r1 = RandomStream(seed: 9), r2 = RandomStream(seed: 9)
         let n1 = Tensor(rows: 10, cols: 7, on: nil), n2 = Tensor(rows: 10, cols: 7, on: device)
         r1.fillNormal(n1); r2.fillNormal(n2)
+        // Box–Muller through the device's sin, cos and log: within a few ulps of the CPU's.
+        #expect(largestRelativeDifference(n1.toArray(), n2.toArray()) < 1e-6 && r1.position == r2.position)
         r1.fillUniform(n1, low: -2, high: 3); r2.fillUniform(n2, low: -2, high: 3)
         #expect(n1.toArray() == n2.toArray() && r1.position == r2.position)
     }

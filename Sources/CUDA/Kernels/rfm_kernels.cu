@@ -18,6 +18,12 @@
 #define NAN __int_as_float(0x7fc00000)
 #endif
 
+// Swift's max and min, which the CPU kernels use: max(x, y) is y >= x ? y : x and min(x, y) is
+// y < x ? y : x, so a NaN in x comes through (fmaxf/fminf would drop it, and a NaN in training
+// must reach the trainer's finiteness checks on both backends alike).
+__device__ inline float rfm_max(float x, float y) { return y >= x ? y : x; }
+__device__ inline float rfm_min(float x, float y) { return y < x ? y : x; }
+
 // The grid-stride loop every elementwise kernel uses: i runs over 0..<n.
 #define RFM_FOR_EACH(i, n) \
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < (n); i += (long long)gridDim.x * blockDim.x)
@@ -44,7 +50,7 @@ extern "C" __global__ void rfm_bias_activation(float* z, const float* bias, floa
         long long r = i / cols, c = i % cols;
         float v = z[i] + bias[c];
         z[i] = v;
-        float y = f == 1 ? fmaxf(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : v;
+        float y = f == 1 ? rfm_max(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : v;
         if (residual) y += residual[r * residualStride + c];
         out[i] = y;
     }
@@ -62,7 +68,7 @@ extern "C" __global__ void rfm_add_shares_activation(float* z, const float* grou
         if (groupRows) v += groupRows[(r / perGroup) * cols + c];
         v += row[c];
         z[i] = v;
-        out[i] = f == 1 ? fmaxf(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : v;
+        out[i] = f == 1 ? rfm_max(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : v;
     }
 }
 
@@ -76,7 +82,7 @@ extern "C" __global__ void rfm_add_row_vector(const float* v, float* m, long lon
 
 // y = max(x, 0): Kernels.relu. y may alias x.
 extern "C" __global__ void rfm_relu(const float* x, float* y, long long n) {
-    RFM_FOR_EACH(i, n) { y[i] = fmaxf(x[i], 0.0f); }
+    RFM_FOR_EACH(i, n) { y[i] = rfm_max(x[i], 0.0f); }
 }
 
 // dx = x > 0 ? dy : 0, x the pre-activation: Kernels.reluBackward. dx may alias dy.
@@ -113,7 +119,7 @@ extern "C" __global__ void rfm_blend(float* a, float alpha, const float* b, floa
 
 // out = min(a, b): Kernels.minimum (the twin critic's pessimistic value).
 extern "C" __global__ void rfm_minimum(const float* a, const float* b, float* out, long long n) {
-    RFM_FOR_EACH(i, n) { out[i] = fminf(a[i], b[i]); }
+    RFM_FOR_EACH(i, n) { out[i] = rfm_min(a[i], b[i]); }
 }
 
 // out[c] (+)= sum over rows of m[r, c], rows added in order (the CPU's order, so the sums agree
@@ -416,7 +422,7 @@ extern "C" __global__ void rfm_fill_normal(float* out, long long n, float mean, 
         float z[4];
         for (int pair = 0; pair < 2; pair++) {
             float u1 = 1.0f - rfm_unit_float(w[2 * pair]), u2 = rfm_unit_float(w[2 * pair + 1]);
-            float r = sqrtf(-2.0f * logf(u1)), theta = 2.0f * 3.14159265358979323846f * u2;
+            float r = sqrtf(-2.0f * logf(u1)), theta = 2.0f * 0x1.921fb4p1f * u2;  // Swift's Float.pi (rounded down, 0x40490fda)
             z[2 * pair] = r * cosf(theta);
             z[2 * pair + 1] = r * sinf(theta);
         }
@@ -470,7 +476,7 @@ extern "C" __global__ void rfm_tanh_gaussian_sample(const float* out, const floa
         float total = 0.0f;
         for (long long j = 0; j < d; j++) {
             float mu = out[i * 2 * d + j], raw = out[i * 2 * d + d + j];
-            float logStd = fminf(fmaxf(raw, lo), hi);
+            float logStd = rfm_min(rfm_max(raw, lo), hi);
             inside[i * d + j] = (raw >= lo && raw <= hi) ? 1.0f : 0.0f;
             float sigma = expf(logStd), e = noise[i * d + j];
             float a = tanhf(mu + sigma * e);
@@ -540,12 +546,12 @@ extern "C" __global__ void rfm_tanh_score(const float* a, const float* g, float*
 // c = clip(-num / (den + ridge), -clip, clip): Kernels.controlVariateCoefficient.
 extern "C" __global__ void rfm_control_variate_coefficient(const float* num, const float* den, float* c, float ridge, float clip,
                                                            long long n) {
-    RFM_FOR_EACH(i, n) { c[i] = fminf(fmaxf(-num[i] / (den[i] + ridge), -clip), clip); }
+    RFM_FOR_EACH(i, n) { c[i] = rfm_min(rfm_max(-num[i] / (den[i] + ridge), -clip), clip); }
 }
 
 // y = min(max(x, -bound), bound): Kernels.clamp (the estimator's endpoint box).
 extern "C" __global__ void rfm_clamp(const float* x, float* y, float bound, long long n) {
-    RFM_FOR_EACH(i, n) { y[i] = fminf(fmaxf(x[i], -bound), bound); }
+    RFM_FOR_EACH(i, n) { y[i] = rfm_min(rfm_max(x[i], -bound), bound); }
 }
 
 // out = 1 where a < b, 0.5 where a == b, 0 elsewhere: Kernels.minimumShare.

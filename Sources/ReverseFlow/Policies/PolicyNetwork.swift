@@ -108,6 +108,7 @@ public final class PolicyNetwork: ParameterContainer {
         var tableTimes: [Float] = []
         var embeddedTimes: Tensor?
         var stepTable: Tensor?
+        var stepTableStorage: Tensor?
         public init() {}
     }
 
@@ -134,8 +135,10 @@ public final class PolicyNetwork: ParameterContainer {
         } else {
             rollout.stateShare = nil
         }
-        rollout.stepTable = nil
-        guard first.kernel.onDevice, !times.isEmpty else { return }
+        guard first.kernel.onDevice, !times.isEmpty else {
+            rollout.stepTable = nil
+            return
+        }
         if rollout.tableTimes != times || rollout.embeddedTimes == nil {
             let t = Tensor(count: times.count)
             t.setValues(times)
@@ -144,7 +147,9 @@ public final class PolicyNetwork: ParameterContainer {
             rollout.embeddedTimes = embedded
             rollout.tableTimes = times
         }
-        let table = rollout.stepTable?.capacity ?? 0 >= times.count * w ? rollout.stepTable! : Tensor(rows: times.count, cols: w)
+        // Kept between rollouts: freeing device memory would make the GPU wait.
+        if rollout.stepTableStorage?.capacity ?? 0 < times.count * w { rollout.stepTableStorage = Tensor(rows: times.count, cols: w) }
+        let table = rollout.stepTableStorage!
         table.reshape(times.count, w)
         Kernels.gemm(rollout.embeddedTimes!.matrix, .none, first.kernel.rows(timeRows), .none, into: table.matrix)
         Kernels.addRowVector(rollout.constantShare, to: table)

@@ -31,8 +31,14 @@ public enum Checkpoint {
     public static func save(agent: Agent, replay: ReplayBuffer, state: TrainerState, configYAML: String, to url: URL) throws {
         var tensors = agent.stateTensors.named.map { NamedTensor("agent.\($0.name)", $0.tensor) }
         for (name, t) in replay.namedTensors {
-            let filled = Tensor(rows: replay.count, cols: t.cols, on: t.device)
-            Kernels.copy(t.rows(0..<replay.count), into: filled.matrix)
+            // The filled rows, brought to the host (from a device directly, without a second
+            // device copy of the whole buffer).
+            let filled = Tensor(rows: replay.count, cols: t.cols, on: nil)
+            if let device = t.device {
+                device.copy(filled.count, from: t.data, onDevice: true, to: filled.data, onDevice: false)
+            } else {
+                Kernels.copy(t.rows(0..<replay.count), into: filled.matrix)
+            }
             tensors.append(NamedTensor("replay.\(name)", filled))
         }
         let encoder = JSONEncoder()
