@@ -97,10 +97,16 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
             case .relu: K.relu
             case .gelu: K.gelu
             case .tanh: K.tanh
+            case .mish: K.mish
             }
             try cuda.launch(name, elements: count, [p(x), p(y), .int(count)])
         case let .derivative(op, dy, x, dx, count):
-            try cuda.launch(op == .relu ? K.reluBackward : K.geluBackward, elements: count, [p(dy), p(x), p(dx), .int(count)])
+            let name = switch op {
+            case .relu: K.reluBackward
+            case .gelu: K.geluBackward
+            case .mish: K.mishBackward
+            }
+            try cuda.launch(name, elements: count, [p(dy), p(x), p(dx), .int(count)])
         case let .scale(x, s, out, count):
             try cuda.launch(K.scale, elements: count, [p(x), .float(s), p(out), .int(count)])
         case let .linearCombination(a, x, b, y, out, count):
@@ -205,6 +211,7 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
         case .relu: 1
         case .gelu: 2
         case .tanh: 3
+        case .mish: 4
         }
     }
 

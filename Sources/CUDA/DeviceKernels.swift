@@ -63,6 +63,8 @@ public enum DeviceKernels {
     public static let linearCombination = "rfm_linear_combination"
     public static let scaledDifference = "rfm_scaled_difference"
     public static let squareRoot = "rfm_sqrt"
+    public static let mish = "rfm_mish"
+    public static let mishBackward = "rfm_mish_backward"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
@@ -71,7 +73,7 @@ public enum DeviceKernels {
                              oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare, clamp,
                              sumPartial, squaredDifferencePartial, fill, copyMatrix, addMatrix, gatherGroupRows, biasActivation,
                              addSharesActivation, tanhGaussianSample, tanhGaussianBackward,
-                             linearCombination, scaledDifference, squareRoot]
+                             linearCombination, scaledDifference, squareRoot, mish, mishBackward]
 
     /// The CUDA C source.
     public static func source() throws -> String {

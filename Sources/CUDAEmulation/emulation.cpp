@@ -293,6 +293,8 @@ const Entry entries[] = {
     RFM_ENTRY(rfm_linear_combination),
     RFM_ENTRY(rfm_scaled_difference),
     RFM_ENTRY(rfm_sqrt),
+    RFM_ENTRY(rfm_mish),
+    RFM_ENTRY(rfm_mish_backward),
 };
 #undef RFM_ENTRY
 

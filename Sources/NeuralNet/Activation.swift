@@ -12,13 +12,13 @@ public enum Activation: String, Sendable, CaseIterable {
     case mish
 
     /// The form ``Kernels/biasActivation(_:bias:activation:residual:into:)`` takes: `.some(nil)` for the
-    /// identity, nil where that kernel has no such activation (Mish).
+    /// identity (nil would mean that kernel has no such activation).
     public var pointwise: DeviceKernel.Unary?? {
         switch self {
         case .identity: .some(nil)
         case .relu: .relu
         case .gelu: .gelu
-        case .mish: nil
+        case .mish: .mish
         }
     }
 

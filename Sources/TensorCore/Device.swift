@@ -56,8 +56,8 @@ public struct DeviceActivity: Sendable, Equatable {
 /// addresses and sizes). A device that lacks one stops with the kernel's name.
 public enum DeviceKernel {
     public enum Binary: String, Sendable { case add, subtract, multiply, minimum }
-    public enum Unary: String, Sendable { case relu, gelu, tanh }
-    public enum Derivative: String, Sendable { case relu, gelu }
+    public enum Unary: String, Sendable { case relu, gelu, tanh, mish }
+    public enum Derivative: String, Sendable { case relu, gelu, mish }
     public enum Formula: String, Sendable {
         case reciprocal, ratio, negatedRatio, squaredRatio, oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient
         case minimumShare, clamp, squareRoot

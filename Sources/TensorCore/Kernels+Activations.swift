@@ -121,6 +121,7 @@ extension Kernels {
         case .relu: relu(z, into: out)
         case .gelu: gelu(z, into: out)
         case .tanh: tanh(z, into: out)
+        case .mish: mish(z, into: out)
         }
         if let residual { add(residual, to: out.matrix) }
     }
@@ -153,6 +154,7 @@ extension Kernels {
         case .relu: relu(z, into: out)
         case .gelu: gelu(z, into: out)
         case .tanh: tanh(z, into: out)
+        case .mish: mish(z, into: out)
         }
     }
 

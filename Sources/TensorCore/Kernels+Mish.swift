@@ -8,8 +8,11 @@ extension Kernels {
     /// needs one exponential and no logarithm. For x > 20 the ratio is 1 to Float32 rounding (and
     /// `n` would overflow past x ≈ 44), so x itself is returned there.
     @inlinable public static func mish(_ x: Tensor, into y: Tensor) {
-        requireHost("mish", x, y)
         checkShape(x, y, "mish")
+        if let d = device("mish", x, y) {
+            d.run(.unary(.mish, x: x.data, y: y.data, count: x.count))
+            return
+        }
         forEachLane(x.data, y.data, count: x.count) { v in
             let e: Lanes = exp(v.replacing(with: 0, where: v .> 20))
             let n: Lanes = e * (e + 2)
@@ -20,8 +23,11 @@ extension Kernels {
     /// `dx ← dy ⊙ mish'(x)` with `mish'(x) = tanh(sp) + x·(1 − tanh²(sp))·σ(x)`, `sp = softplus(x)`,
     /// `σ(x) = eˣ/(1 + eˣ)`; `x` is the pre-activation. In place on `dy` is fine.
     @inlinable public static func mishBackward(_ dy: Tensor, input x: Tensor, into dx: Tensor) {
-        requireHost("mishBackward", dy, x, dx)
         checkShape(dy, x, "mishBackward"); checkShape(dy, dx, "mishBackward")
+        if let d = device("mishBackward", dy, x, dx) {
+            d.run(.derivative(.mish, dy: dy.data, x: x.data, dx: dx.data, count: dy.count))
+            return
+        }
         forEachLane(x.data, dy.data, dx.data, count: x.count) { v, g in
             let big = v .> 20
             let e: Lanes = exp(v.replacing(with: 0, where: big))

@@ -295,6 +295,21 @@ import Testing
         compareOnDevice({ DQSAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 14)
     }
 
+    /// QVPO: Mish networks (critic and policy), its DDPM with clipped clean predictions, best-of
+    /// candidates, the weighted denoising loss with entropy rows; both ways of picking the best
+    /// actions (sampled, and gradient ascent with its own Adam).
+    @Test(arguments: QVPOAgent.BestActions.allCases)
+    func qvpoUpdatesAndActsOnTheDeviceLikeTheCPU(bestActions: QVPOAgent.BestActions) {
+        var critic = Self.smallCritic
+        critic.activation = .mish
+        let settings = QVPOAgent.Settings(critic: critic, actorWidth: 32, actorLayers: 2, embeddingSize: 16, actorLearningRate: 3e-4,
+                                          actorMaxGradNorm: 10, diffusionSteps: 5, noiseRatio: 1, behaviorSamples: 4,
+                                          targetSamples: 4, evaluationSamples: 4, trainingSamples: 4, epsGreedy: 0, emaMean: 0.05,
+                                          emaStd: 0.05, bestActions: bestActions, actionLearningRate: 0.03, actionGradientSteps: 2,
+                                          actionGradNormPerDimension: 0.1, entropyAlpha: 0.01, entropySamples: 2)
+        compareOnDevice({ QVPOAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 15)
+    }
+
     /// The training loop on the device: the replay buffer there, evaluations, an atomic
     /// checkpoint of device tensors, and an exact resume from it.
     @Test func trainingRunsAndResumesExactlyOnTheDevice() throws {
@@ -351,8 +366,9 @@ import Testing
         }
         await #expect(processExitsWith: .failure) {
             let device = CUDAComputeDevice.emulated()
-            // A kernel with no device implementation yet.
-            Kernels.mish(Tensor(rows: 2, cols: 3, on: device), into: Tensor(rows: 2, cols: 3, on: device))
+            // A kernel with no device implementation (a closure cannot run on a GPU).
+            let t = Tensor(rows: 2, cols: 3, on: device)
+            Kernels.map(t, into: t) { $0 + 1 }
         }
     }
 }

@@ -36,6 +36,29 @@ __device__ inline float rfm_gelu_value(float v) {
     return v / (1.0f + e);
 }
 
+// Mish, x tanh(softplus x) = x n / (n + 2) with n = e^x (e^x + 2), and x itself past 20:
+// Kernels.mish's formula. Its derivative tanh(sp) + x (1 - tanh^2 sp) sigmoid(x), 1 past 20.
+__device__ inline float rfm_mish_value(float v) {
+    if (v > 20.0f) return v;
+    float e = expf(v), n = e * (e + 2.0f);
+    return v * n / (n + 2.0f);
+}
+
+__device__ inline float rfm_mish_derivative(float v) {
+    if (v > 20.0f) return 1.0f;
+    float e = expf(v), n = e * (e + 2.0f), th = n / (n + 2.0f), sigmoid = e / (1.0f + e);
+    return th + v * (1.0f - th * th) * sigmoid;
+}
+
+extern "C" __global__ void rfm_mish(const float* x, float* y, long long n) {
+    RFM_FOR_EACH(i, n) { y[i] = rfm_mish_value(x[i]); }
+}
+
+// dx = dy * mish'(x), x the pre-activation: Kernels.mishBackward. dx may alias dy.
+extern "C" __global__ void rfm_mish_backward(const float* dy, const float* x, float* dx, long long n) {
+    RFM_FOR_EACH(i, n) { dx[i] = dy[i] * rfm_mish_derivative(x[i]); }
+}
+
 extern "C" __global__ void rfm_gelu(const float* x, float* y, long long n) {
     RFM_FOR_EACH(i, n) { y[i] = rfm_gelu_value(x[i]); }
 }
@@ -43,14 +66,14 @@ extern "C" __global__ void rfm_gelu(const float* x, float* y, long long n) {
 // A dense layer's bias, activation and residual skip in one pass (Kernels.biasActivation):
 // z[r, c] += bias[c] (kept: the backward pass needs the pre-activation), then
 // out[r, c] = f(z[r, c]) (+ residual[r, c], a view with its own row stride, when given).
-// f: 0 identity, 1 ReLU, 2 GELU, 3 tanh. out may alias z only without a residual.
+// f: 0 identity, 1 ReLU, 2 GELU, 3 tanh, 4 Mish. out may alias z only without a residual.
 extern "C" __global__ void rfm_bias_activation(float* z, const float* bias, float* out, const float* residual,
                                                long long residualStride, long long rows, long long cols, long long f) {
     RFM_FOR_EACH(i, rows * cols) {
         long long r = i / cols, c = i % cols;
         float v = z[i] + bias[c];
         z[i] = v;
-        float y = f == 1 ? rfm_max(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : v;
+        float y = f == 1 ? rfm_max(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : f == 4 ? rfm_mish_value(v) : v;
         if (residual) y += residual[r * residualStride + c];
         out[i] = y;
     }
@@ -68,7 +91,7 @@ extern "C" __global__ void rfm_add_shares_activation(float* z, const float* grou
         if (groupRows) v += groupRows[(r / perGroup) * cols + c];
         v += row[c];
         z[i] = v;
-        out[i] = f == 1 ? rfm_max(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : v;
+        out[i] = f == 1 ? rfm_max(v, 0.0f) : f == 2 ? rfm_gelu_value(v) : f == 3 ? tanhf(v) : f == 4 ? rfm_mish_value(v) : v;
     }
 }
 

@@ -107,11 +107,11 @@ public final class Trainer {
     }
 
     /// The agents whose every kernel has a device implementation so far: RFM (flow or diffusion
-    /// policy), SAC, QSM and DQS.
+    /// policy), SAC, QSM, DQS and QVPO.
     public static func requireDeviceSupport(_ config: RunConfig, _ device: ComputeDevice) throws {
         let agent = config.string("agent")
-        guard ["rfm", "sac", "qsm", "dqs"].contains(agent) else {
-            throw ConfigError("\(device.name): only the rfm, sac, qsm and dqs agents run on a GPU so far (agent \(agent)); "
+        guard ["rfm", "sac", "qsm", "dqs", "qvpo"].contains(agent) else {
+            throw ConfigError("\(device.name): only the rfm, sac, qsm, dqs and qvpo agents run on a GPU so far (agent \(agent)); "
                 + "train the others on the CPU")
         }
     }

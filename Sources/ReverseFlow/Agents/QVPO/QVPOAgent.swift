@@ -93,7 +93,8 @@ public final class QVPOAgent: Agent {
     public private(set) var runningQStd: Float = 1
     private let cache = QVPONetwork.Cache()
     private let workspace = Workspace()
-    private var picks: [Int] = []
+    /// The picks of each batch size in use (on the agent's device; kept, not reallocated).
+    private var picksBySize: [Int: Indices] = [:]
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
@@ -118,9 +119,11 @@ public final class QVPOAgent: Agent {
         if deterministic {
             let p = settings.evaluationSamples
             let state = workspace.matrix(1, observations.cols)
+            // The hash needs the states' bits: read back from a device.
+            let hostStates = observations.device == nil ? observations : observations.copy(to: nil)
             for i in 0..<b {
                 Kernels.copy(observations.rows(i..<(i + 1)), into: state.matrix)
-                var stream = RandomStream(seed: stateHash(state.data, state.cols), stream: 0x0F0E)
+                var stream = RandomStream(seed: stateHash(hostStates.data + i * observations.cols, observations.cols), stream: 0x0F0E)
                 let candidates = diffusion.sample(states: state, particles: p, rng: &stream)
                 best(of: candidates, states: state, particles: p, useTarget: false, into: actions.rows(i..<(i + 1)))
             }
@@ -147,12 +150,18 @@ public final class QVPOAgent: Agent {
             critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
         }
         q.reshape(g, p)
-        if picks.count != g { picks = [Int](repeating: 0, count: g) }
-        picks.withUnsafeMutableBufferPointer { Kernels.argmaxRows(q, into: $0) }
-        for i in 0..<g {
-            let row = i * p + picks[i]
-            Kernels.copy(candidates.rows(row..<(row + 1)), into: out.rows(i..<(i + 1)))
+        let picks: Indices
+        if let kept = picksBySize[g], kept.device === q.device {
+            picks = kept
+        } else {
+            picks = Indices(count: g, on: q.device)
+            picksBySize[g] = picks
         }
+        Kernels.argmaxRows(q, into: picks)
+        // Pick i is a particle of state i: row i·P + pick.
+        let picked = workspace.matrix(g, candidates.cols)
+        Kernels.gatherRows(candidates, picks, groupSize: p, into: picked)
+        Kernels.copy(picked.matrix, into: out)
         return q
     }
 
@@ -196,7 +205,8 @@ public final class QVPOAgent: Agent {
         runningQStd += settings.emaStd * (qStd - runningQStd)
         runningQMean += settings.emaMean * (qMean - runningQMean)
         let weights = workspace.matrix(b, 1)
-        Kernels.zipMap(qBest, baseline, into: weights) { max($0 - $1, 0) }
+        Kernels.subtract(qBest, baseline, into: weights)
+        Kernels.relu(weights, into: weights)
 
         // 4. Rows of the weighted loss: the best actions, then entropy_samples uniform actions per state.
         let m = settings.entropyAlpha > 0 ? settings.entropySamples : 0
@@ -235,12 +245,17 @@ public final class QVPOAgent: Agent {
     private func actorStep(states: Tensor, actions: Tensor, weights: Tensor, rng: inout RandomStream) -> (Double, Float) {
         let n = actions.rows, d = actions.cols
         let steps = workspace.vector(n), signal = workspace.vector(n), noiseScale = workspace.vector(n)
+        // Drawn on the host and copied in once.
+        var t = [Float](repeating: 0, count: n), a = t, s = t
         for r in 0..<n {
             let i = rng.integer(below: settings.diffusionSteps)
-            steps[r] = Float(i)
-            signal[r] = diffusion.alphaBars[i + 1].squareRoot()
-            noiseScale[r] = (1 - diffusion.alphaBars[i + 1]).squareRoot()
+            t[r] = Float(i)
+            a[r] = diffusion.alphaBars[i + 1].squareRoot()
+            s[r] = (1 - diffusion.alphaBars[i + 1]).squareRoot()
         }
+        steps.setValues(t)
+        signal.setValues(a)
+        noiseScale.setValues(s)
         let noise = workspace.matrix(n, d), noisy = workspace.matrix(n, d)
         rng.fillNormal(noise)
         Kernels.groupAffine(noise, scale: noiseScale, shift: actions, shiftScale: signal, into: noisy)
@@ -277,7 +292,7 @@ public final class QVPOAgent: Agent {
             Kernels.scale(gradient.value, by: -1 / Float(b), into: gradient.value)
             if clip > 0 { clipGlobalNorm(list, maxNorm: clip) }
             adam.step(list)
-            Kernels.map(actions, into: actions) { min(max($0, -1), 1) }
+            Kernels.clamp(actions, bound: 1, into: actions)
         }
     }
 

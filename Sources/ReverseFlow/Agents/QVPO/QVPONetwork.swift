@@ -112,7 +112,7 @@ public final class QVPONetwork: ParameterContainer {
     /// it belongs to `rollout` until its next call.
     public func evaluate(_ rollout: Rollout, latents: Tensor, step i: Int) -> Tensor {
         let n = latents.rows, first = net.stages[0].dense, w = first.outputs
-        rollout.step[0] = Float(i)
+        rollout.step.fill(Float(i))
         embedding.forward(rollout.step, into: rollout.embedded)
         let e = timeNet.forward(rollout.embedded, cache: rollout.time)
         rollout.stepShare.assign(first.bias)
@@ -162,16 +162,18 @@ public final class QVPODiffusion {
             let ab = alphaBars[i], abPrev = alphaBars[i - 1]
             let beta = 1 - ab / abPrev
             let recip = (1 / ab).squareRoot(), recipMinusOne = (1 / ab - 1).squareRoot()
-            Kernels.zipMap(x, eps, into: x0) { xi, e in min(max(recip * xi - recipMinusOne * e, -1), 1) }
+            // recip·x + (−r)·ε is recip·x − r·ε exactly; then the clip of the clean prediction.
+            Kernels.linearCombination(recip, x, -recipMinusOne, eps, into: x0)
+            Kernels.clamp(x0, bound: 1, into: x0)
             let c0 = beta * abPrev.squareRoot() / (1 - ab), ct = (1 - abPrev) * (1 - beta).squareRoot() / (1 - ab)
-            Kernels.zipMap(x0, x, into: x) { p, xi in c0 * p + ct * xi }
+            Kernels.linearCombination(c0, x0, ct, x, into: x)
             if i > 1 && noiseRatio != 0 {
                 let variance = max(beta * (1 - abPrev) / (1 - ab), 1e-20)
                 rng.fillNormal(z)
                 Kernels.axpy(variance.squareRoot() * noiseRatio, z, x)
             }
         }
-        Kernels.map(x, into: x) { min(max($0, -1), 1) }
+        Kernels.clamp(x, bound: 1, into: x)
         return x
     }
 }
