@@ -141,6 +141,9 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
             case .minimumShare: (K.minimumShare, [p(a), b, p(out), .int(count)])
             case .clamp: (K.clamp, [p(a), p(out), .float(p1), .int(count)])
             case .squareRoot: (K.squareRoot, [p(a), p(out), .int(count)])
+            case .shiftedDifference: (K.shiftedDifference, [p(a), b, p(out), .float(p1), .float(p2), .int(count)])
+            case .addScalar: (K.addScalar, [p(a), p(out), .float(p1), .int(count)])
+            case .floor: (K.floor, [p(a), p(out), .float(p1), .int(count)])
             }
             try cuda.launch(arguments.0, elements: count, arguments.1)
         case let .rows(reduction, m, out, rows, cols):

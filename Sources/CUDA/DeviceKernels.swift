@@ -65,6 +65,9 @@ public enum DeviceKernels {
     public static let squareRoot = "rfm_sqrt"
     public static let mish = "rfm_mish"
     public static let mishBackward = "rfm_mish_backward"
+    public static let shiftedDifference = "rfm_shifted_difference"
+    public static let addScalar = "rfm_add_scalar"
+    public static let floor = "rfm_floor"
     public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
                              add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
                              repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
@@ -73,7 +76,8 @@ public enum DeviceKernels {
                              oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare, clamp,
                              sumPartial, squaredDifferencePartial, fill, copyMatrix, addMatrix, gatherGroupRows, biasActivation,
                              addSharesActivation, tanhGaussianSample, tanhGaussianBackward,
-                             linearCombination, scaledDifference, squareRoot, mish, mishBackward]
+                             linearCombination, scaledDifference, squareRoot, mish, mishBackward, shiftedDifference, addScalar,
+                             floor]
 
     /// The CUDA C source.
     public static func source() throws -> String {

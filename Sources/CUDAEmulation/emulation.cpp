@@ -295,6 +295,9 @@ const Entry entries[] = {
     RFM_ENTRY(rfm_sqrt),
     RFM_ENTRY(rfm_mish),
     RFM_ENTRY(rfm_mish_backward),
+    RFM_ENTRY(rfm_shifted_difference),
+    RFM_ENTRY(rfm_add_scalar),
+    RFM_ENTRY(rfm_floor),
 };
 #undef RFM_ENTRY
 

@@ -61,6 +61,8 @@ public enum DeviceKernel {
     public enum Formula: String, Sendable {
         case reciprocal, ratio, negatedRatio, squaredRatio, oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient
         case minimumShare, clamp, squareRoot
+        /// `(a + p) − q·b`, `a + p`, and `max(a, p)` with Swift's `max`.
+        case shiftedDifference, addScalar, floor
     }
     public enum RowReduction: String, Sendable { case sum, max, logSumExp, softmax }
 

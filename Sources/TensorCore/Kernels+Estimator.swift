@@ -45,6 +45,39 @@ extension Kernels {
         for i in 0..<a.count { z[i] = (x[i] / y[i]) * (x[i] / y[i]) }
     }
 
+    /// `out ← (x + c) − s·y` (in place on either is fine).
+    @inlinable public static func shiftedDifference(_ x: Tensor, plus c: Float, minus s: Float, times y: Tensor, into out: Tensor) {
+        checkShape(x, y, "shiftedDifference"); checkShape(x, out, "shiftedDifference")
+        if let d = device("shiftedDifference", x, y, out) {
+            d.run(.formula(.shiftedDifference, a: x.data, b: y.data, out: out.data, p: c, q: s, count: x.count))
+            return
+        }
+        let p = x.data, r = y.data, z = out.data
+        for i in 0..<x.count { z[i] = p[i] + c - s * r[i] }
+    }
+
+    /// `out ← x + c` (in place is fine; `x − c` is `x + (−c)` exactly).
+    @inlinable public static func addScalar(_ x: Tensor, _ c: Float, into out: Tensor) {
+        checkShape(x, out, "addScalar")
+        if let d = device("addScalar", x, out) {
+            d.run(.formula(.addScalar, a: x.data, b: nil, out: out.data, p: c, q: 0, count: x.count))
+            return
+        }
+        let p = x.data, z = out.data
+        for i in 0..<x.count { z[i] = p[i] + c }
+    }
+
+    /// `out ← max(x, v)` with Swift's `max` (a NaN in x stays; in place is fine).
+    @inlinable public static func floor(_ x: Tensor, at v: Float, into out: Tensor) {
+        checkShape(x, out, "floor")
+        if let d = device("floor", x, out) {
+            d.run(.formula(.floor, a: x.data, b: nil, out: out.data, p: v, q: 0, count: x.count))
+            return
+        }
+        let p = x.data, z = out.data
+        for i in 0..<x.count { z[i] = max(p[i], v) }
+    }
+
     /// `y ← √x` (in place is fine).
     @inlinable public static func squareRoot(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "squareRoot")

@@ -8,9 +8,19 @@ extension RandomStream {
     /// is mirrored), so intervals far in a tail keep their relative precision. Where the
     /// interval's mass underflows even so, the element falls back to a normal clipped to the
     /// interval (what the MaxEntDP reference does when its sampler returns NaN).
+    ///
+    /// On a device the bounds are brought to the host and the draws sent back: the sampler's
+    /// data-dependent fallback draws extra numbers in sequence, which a GPU kernel cannot
+    /// reproduce, so this one step crosses to the host (the CPU's numbers, exactly).
     public mutating func fillTruncatedNormal(_ t: Tensor, lower: Tensor, upper: Tensor) {
         precondition(lower.count == t.count && upper.count == t.count,
                      "fillTruncatedNormal: \(t.count) values, bounds \(lower.count) and \(upper.count)")
+        if t.onDevice || lower.onDevice || upper.onDevice {
+            let host = Tensor(rows: t.rows, cols: t.cols, on: nil)
+            fillTruncatedNormal(host, lower: lower.onDevice ? lower.copy(to: nil) : lower, upper: upper.onDevice ? upper.copy(to: nil) : upper)
+            t.assign(host)
+            return
+        }
         let n = t.count, p = t.data
         var i = 0
         while i < n {

@@ -32,7 +32,7 @@ struct DeviceOptions: ParsableArguments {
         Where the agent runs: cpu; cuda (an NVIDIA GPU: the driver, cuBLAS and NVRTC are opened at run time, \
         see `rfm device`); cuda-emulated (the CUDA backend emulated on the CPU, slow: for checking the \
         backend on a machine without a GPU); or, for the benchmarks, cuda-host-only (the backend with every \
-        kernel skipped: the CPU's share of the GPU path). Every agent but maxentdp runs on cuda so far.
+        kernel skipped: the CPU's share of the GPU path).
         """)
     var device = "cpu"
     @Flag(help: "On cuda: products in TF32 on the tensor cores (about 10 mantissa bits) instead of FP32.") var tf32 = false

@@ -310,6 +310,17 @@ import Testing
         compareOnDevice({ QVPOAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 15)
     }
 
+    /// MaxEntDP: the cosine DDPM, the truncated-noise posterior (its draws made on the host), the
+    /// denoising log-likelihood with clipped clean predictions, the entropy backup.
+    @Test func maxEntDPUpdatesAndActsOnTheDeviceLikeTheCPU() {
+        let settings = MaxEntDPAgent.Settings(critic: Self.smallCritic, actorWidth: 32, actorBlocks: 1, embeddingSize: 16,
+                                              actorLearningRate: 3e-4, actorMaxGradNorm: 10, diffusionSteps: 5, tMin: 0.001,
+                                              tMax: CosineDiffusionGrid.defaultTMax(betaMax: 999), posteriorSamples: 8,
+                                              logProbSamples: 4, logProbSteps: 5, evaluationCandidates: 4, temperatureInitial: 0.02,
+                                              temperatureFinal: 0.02, temperatureSteps: 1)
+        compareOnDevice({ MaxEntDPAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 16)
+    }
+
     /// The training loop on the device: the replay buffer there, evaluations, an atomic
     /// checkpoint of device tensors, and an exact resume from it.
     @Test func trainingRunsAndResumesExactlyOnTheDevice() throws {

@@ -548,6 +548,21 @@ extern "C" __global__ void rfm_sqrt(const float* x, float* y, long long n) {
     RFM_FOR_EACH(i, n) { y[i] = sqrtf(x[i]); }
 }
 
+// out = (x + c) - s y: Kernels.shiftedDifference. out may alias x or y.
+extern "C" __global__ void rfm_shifted_difference(const float* x, const float* y, float* out, float c, float s, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = x[i] + c - s * y[i]; }
+}
+
+// out = x + c: Kernels.addScalar.
+extern "C" __global__ void rfm_add_scalar(const float* x, float* out, float c, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = x[i] + c; }
+}
+
+// out = max(x, v) with Swift's max (NaN in x stays): Kernels.floor.
+extern "C" __global__ void rfm_floor(const float* x, float* out, float v, long long n) {
+    RFM_FOR_EACH(i, n) { out[i] = rfm_max(x[i], v); }
+}
+
 // y = 1 - x: Kernels.oneMinus.
 extern "C" __global__ void rfm_one_minus(const float* x, float* y, long long n) {
     RFM_FOR_EACH(i, n) { y[i] = 1.0f - x[i]; }

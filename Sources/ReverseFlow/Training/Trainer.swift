@@ -107,12 +107,11 @@ public final class Trainer {
     }
 
     /// The agents whose every kernel has a device implementation so far: RFM (flow or diffusion
-    /// policy), SAC, QSM, DQS and QVPO.
+    /// policy) and every baseline.
     public static func requireDeviceSupport(_ config: RunConfig, _ device: ComputeDevice) throws {
         let agent = config.string("agent")
-        guard ["rfm", "sac", "qsm", "dqs", "qvpo"].contains(agent) else {
-            throw ConfigError("\(device.name): only the rfm, sac, qsm, dqs and qvpo agents run on a GPU so far (agent \(agent)); "
-                + "train the others on the CPU")
+        guard ["rfm", "sac", "qsm", "dqs", "qvpo", "maxentdp"].contains(agent) else {
+            throw ConfigError("\(device.name): agent \(agent) has no device implementation; train it on the CPU")
         }
     }
 

@@ -65,15 +65,16 @@ public final class CosineDiffusionSampler {
             let alpha = ab / abPrev, beta = 1 - alpha
             let eps = network.evaluate(rollout, latents: x, time: CosineDiffusionGrid.logSNR(ab))
             let sqrtAb = ab.squareRoot(), sqrtOneMinus = (1 - ab).squareRoot()
-            Kernels.zipMap(x, eps, into: x0) { xi, e in min(max((xi - sqrtOneMinus * e) / sqrtAb, -1), 1) }
+            Kernels.scaledDifference(x, minus: sqrtOneMinus, times: eps, over: sqrtAb, into: x0)
+            Kernels.clamp(x0, bound: 1, into: x0)
             let c0 = abPrev.squareRoot() * beta / (1 - ab), ct = alpha.squareRoot() * (1 - abPrev) / (1 - ab)
-            Kernels.zipMap(x0, x, into: x) { p, xi in c0 * p + ct * xi }
+            Kernels.linearCombination(c0, x0, ct, x, into: x)
             if k > 0 {
                 rng.fillNormal(z)
                 Kernels.axpy(beta.squareRoot(), z, x)
             }
         }
-        Kernels.map(x, into: x) { min(max($0, -1), 1) }
+        Kernels.clamp(x, bound: 1, into: x)
         return x
     }
 }

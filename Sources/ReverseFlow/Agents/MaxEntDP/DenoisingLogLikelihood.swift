@@ -50,10 +50,10 @@ public final class DenoisingLogLikelihood {
             Kernels.groupAffine(noise, scale: noiseScale, shift: actions, shiftScale: signalScale, into: x)
             let eps = predictNoise(x, CosineDiffusionGrid.logSNR(ab))
             if clipDenoised {
-                Kernels.zipMap(x, eps, into: error) { xi, e in
-                    let x0 = min(max((xi - s * e) / a, -1), 1)
-                    return (xi - a * x0) / s
-                }
+                // x̂₀ = clip((x − sε)/a, ±1), then the noise it implies, (x − a·x̂₀)/s.
+                Kernels.scaledDifference(x, minus: s, times: eps, over: a, into: error)
+                Kernels.clamp(error, bound: 1, into: error)
+                Kernels.scaledDifference(x, minus: a, times: error, over: s, into: error)
                 Kernels.subtract(error, noise, into: error)
             } else {
                 Kernels.subtract(eps, noise, into: error)
@@ -65,10 +65,10 @@ public final class DenoisingLogLikelihood {
             rowError.reshape(count: n)
             let weight = (abPrev - ab) / (2 * ab * (1 - ab))
             let dAb = Float(d) * ab, scale = weight / Float(m)
-            Kernels.zipMap(logProb, meanError, into: logProb) { lp, e in lp + dAb * weight - scale * e }
+            Kernels.shiftedDifference(logProb, plus: dAb * weight, minus: scale, times: meanError, into: logProb)
         }
         let constant = 0.5 * Float(d) * Foundation.log(2 * Float.pi * Float(M_E))
-        Kernels.map(logProb, into: logProb) { $0 - constant }
+        Kernels.addScalar(logProb, -constant, into: logProb)
         return logProb
     }
 }

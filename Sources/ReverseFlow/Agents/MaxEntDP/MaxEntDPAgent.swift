@@ -69,7 +69,6 @@ public final class MaxEntDPAgent: Agent {
     private let cache = PolicyNetwork.Cache()
     private let rollout = PolicyNetwork.Rollout()
     private let workspace = Workspace()
-    private var picks: [Int] = []
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
@@ -106,13 +105,16 @@ public final class MaxEntDPAgent: Agent {
         // Best of P candidates per state under the target critics, the noise seeded by the state.
         let p = settings.evaluationCandidates
         let state = workspace.matrix(1, observations.cols), q = workspace.matrix(p, 1)
+        // The hash needs the states' bits, and the pick the candidates' values: read back from a device.
+        let hostStates = observations.onDevice ? observations.copy(to: nil) : observations
         for i in 0..<b {
             Kernels.copy(observations.rows(i..<(i + 1)), into: state.matrix)
-            var stream = RandomStream(seed: stateHash(state.data, state.cols), stream: 0xD1FF)
+            var stream = RandomStream(seed: stateHash(hostStates.data + i * observations.cols, observations.cols), stream: 0xD1FF)
             let candidates = sampler.sample(states: state, particles: p, temperature: temperature, rng: &stream)
             critic.evaluateTargetMinimum(states: state, actions: candidates, values: q)
+            let values = q.toArray()
             var best = 0
-            for j in 1..<p where q[j] > q[best] { best = j }
+            for j in 1..<p where values[j] > values[best] { best = j }
             Kernels.copy(candidates.rows(best..<(best + 1)), into: actions.rows(i..<(i + 1)))
         }
         return actions
@@ -128,13 +130,18 @@ public final class MaxEntDPAgent: Agent {
         // 1. Actor targets at the replay actions (target critics, before this update's Polyak step).
         let logSNR = workspace.vector(b), alpha1 = workspace.vector(b), alpha2 = workspace.vector(b)
         let schedule = NoiseSchedule.cosine()
+        // Drawn and computed on the host (Float64 schedule), copied in once.
+        var l = [Float](repeating: 0, count: b), a1 = l, a2 = l
         for r in 0..<b {
             let t = settings.tMin + (settings.tMax - settings.tMin) * Double(pathRNG.uniform())
             let ab = Float(schedule.alphaBar(t))
-            logSNR[r] = CosineDiffusionGrid.logSNR(ab)
-            alpha1[r] = ab.squareRoot()
-            alpha2[r] = max((1 - ab).squareRoot(), 1e-5)
+            l[r] = CosineDiffusionGrid.logSNR(ab)
+            a1[r] = ab.squareRoot()
+            a2[r] = max((1 - ab).squareRoot(), 1e-5)
         }
+        logSNR.setValues(l)
+        alpha1.setValues(a1)
+        alpha2.setValues(a2)
         let noise = workspace.matrix(b, d), xt = workspace.matrix(b, d)
         pathRNG.fillNormal(noise)
         Kernels.groupAffine(noise, scale: alpha2, shift: batch.actions, shiftScale: alpha1, into: xt)

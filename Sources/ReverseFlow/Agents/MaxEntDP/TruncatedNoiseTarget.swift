@@ -40,15 +40,18 @@ public final class TruncatedNoiseTarget {
         workspace.reset()
         let ws = workspace
         let sigma = ws.vector(b), minusInvAlpha2 = ws.vector(b), invAlpha1 = ws.vector(b)
-        Kernels.zipMap(alpha2, alpha1, into: sigma) { max($0 / $1, 1e-5) }
-        Kernels.map(alpha2, into: minusInvAlpha2) { -1 / $0 }
-        Kernels.map(alpha1, into: invAlpha1) { 1 / $0 }
+        Kernels.ratio(alpha2, alpha1, into: sigma)
+        Kernels.floor(sigma, at: 1e-5, into: sigma)
+        // −1/x is −(1/x) exactly.
+        Kernels.reciprocal(alpha2, into: minusInvAlpha2)
+        Kernels.scale(minusInvAlpha2, by: -1, into: minusInvAlpha2)
+        Kernels.reciprocal(alpha1, into: invAlpha1)
         // Bounds per row, then repeated for the row's K candidates.
         let centre = ws.matrix(b, d), lowerRow = ws.matrix(b, d), upperRow = ws.matrix(b, d)
         let unit = ws.vector(b), zero = ws.vector(b)
         zero.fill(0)
         Kernels.groupAffine(xt, scale: minusInvAlpha2, shift: xt, shiftScale: zero, into: centre)
-        Kernels.map(sigma, into: unit) { 1 / $0 }
+        Kernels.reciprocal(sigma, into: unit)
         Kernels.broadcastColumn(unit, into: lowerRow)
         Kernels.add(centre, lowerRow, into: upperRow)
         Kernels.subtract(centre, lowerRow, into: lowerRow)
@@ -72,7 +75,8 @@ public final class TruncatedNoiseTarget {
         let w2 = ws.matrix(b, k), sums = ws.vector(b)
         Kernels.multiply(w, w, into: w2)
         Kernels.sumRows(w2, into: sums)
-        Kernels.map(sums, into: sums) { 1 / max($0, 1e-12) }
+        Kernels.floor(sums, at: 1e-12, into: sums)
+        Kernels.reciprocal(sums, into: sums)
         let ess = Float(Kernels.sum(sums) / Double(b))
         return Estimate(noise: target, ess: ess, qMean: Float(Kernels.sum(q) / Double(n)))
     }
