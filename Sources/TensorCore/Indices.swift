@@ -70,6 +70,23 @@ public final class Indices: @unchecked Sendable {
     }
 }
 
+/// Index buffers kept per size and place: code that alternates batch sizes (acting on one state,
+/// updating on a batch) reuses them instead of allocating device memory at every call, which
+/// would make a GPU wait.
+public final class IndicesCache {
+    private var kept: [Int: Indices] = [:]
+
+    public init() {}
+
+    /// `count` indices on `device`, the same buffer as last time for that count and place.
+    public func indices(count: Int, on device: ComputeDevice?) -> Indices {
+        if let k = kept[count], k.device === device { return k }
+        let made = Indices(count: count, on: device)
+        kept[count] = made
+        return made
+    }
+}
+
 extension Kernels {
     /// Index of the largest element of each row (the first on ties) into `indices` `[rows]`.
     public static func argmaxRows(_ m: Tensor, into indices: Indices) {

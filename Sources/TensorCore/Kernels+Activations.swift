@@ -116,13 +116,7 @@ extension Kernels {
             return
         }
         addRowVector(bias, to: z)
-        switch activation {
-        case nil: if out !== z { out.assign(z) }
-        case .relu: relu(z, into: out)
-        case .gelu: gelu(z, into: out)
-        case .tanh: tanh(z, into: out)
-        case .mish: mish(z, into: out)
-        }
+        activate(z, activation, into: out)
         if let residual { add(residual, to: out.matrix) }
     }
 
@@ -149,7 +143,12 @@ extension Kernels {
             let zs = z.data + r * z.cols
             for c in 0..<z.cols { zs[c] += row.base[c] }
         }
-        switch activation {
+        activate(z, activation, into: out)
+    }
+
+    /// `out ← f(z)` for the fused kernels' activations (nil: a copy, none when `out` is `z`).
+    @inlinable static func activate(_ z: Tensor, _ f: DeviceKernel.Unary?, into out: Tensor) {
+        switch f {
         case nil: if out !== z { out.assign(z) }
         case .relu: relu(z, into: out)
         case .gelu: gelu(z, into: out)

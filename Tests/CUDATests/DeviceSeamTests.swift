@@ -190,44 +190,13 @@ import Testing
     /// (With `diffusion`, RFM's diffusion policy: DDPM with the clean-sample clip.)
     @Test(arguments: [false, true])
     func rfmAgentUpdatesAndActsOnTheDeviceLikeTheCPU(diffusion: Bool) {
-        let device = Self.device
         let settings = RFMAgent.Settings(
             critic: .init(hidden: [32, 32], learningRate: 3e-4, maxGradNorm: 10, discount: 0.99, tau: 0.005),
             actorWidth: 32, actorBlocks: 2, embeddingSize: 16, actorLearningRate: 3e-4, actorMaxGradNorm: 10, flowSteps: 3,
             integrator: .euler, tMin: 0.01, posteriorSamples: 8, controlVariate: .paper, trainingParticles: 4, actingParticles: 4,
             evaluationParticles: 4, temperatureInitial: 0.05, temperatureFinal: 0.05, temperatureSteps: 1,
             diffusion: diffusion ? .init(steps: 5, schedule: .vp(), sampler: .ddpm, clipDenoised: 1) : nil)
-        var cpuRNG = RandomStream(seed: 8), deviceRNG = RandomStream(seed: 8)
-        let cpu = RFMAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &cpuRNG)
-        let onDevice = Devices.using(device) { RFMAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &deviceRNG) }
-        let batch = ReplayBuffer.Batch(size: 16, observationSize: 5, actionSize: 2)
-        let deviceBatch = Devices.using(device) { ReplayBuffer.Batch(size: 16, observationSize: 5, actionSize: 2) }
-        for step in 0..<3 {
-            let seed = 60 + 10 * UInt64(step)
-            let fields = [(batch.observations, deviceBatch.observations), (batch.actions, deviceBatch.actions),
-                          (batch.rewards, deviceBatch.rewards), (batch.masks, deviceBatch.masks),
-                          (batch.nextObservations, deviceBatch.nextObservations)]
-            for (k, (host, dev)) in fields.enumerated() {
-                host.assign(random(host.rows, host.cols, seed: seed + UInt64(k), low: k == 3 ? 0.5 : -1, high: 1))
-                dev.assign(host)
-            }
-            let a = cpu.update(batch: batch, rng: &cpuRNG)
-            let b = Devices.using(device) { onDevice.update(batch: deviceBatch, rng: &deviceRNG) }
-            #expect(Set(a.keys) == Set(b.keys))
-            for (key, x) in a {
-                let y = b[key] ?? .nan
-                #expect(abs(x - y) <= 1e-3 * max(1, abs(x)), "update \(step): \(key) \(x) on the CPU, \(y) on the device")
-            }
-        }
-        let observations = random(3, 5, seed: 99)
-        for deterministic in [true, false] {
-            var r1 = RandomStream(seed: 4), r2 = RandomStream(seed: 4)
-            let x = cpu.act(observations: observations, deterministic: deterministic, rng: &r1).toArray()
-            let y = Devices.using(device) {
-                onDevice.act(observations: observations.copy(to: device), deterministic: deterministic, rng: &r2).toArray()
-            }
-            #expect(largestRelativeDifference(x, y) < 1e-3, "deterministic \(deterministic): \(x) vs \(y)")
-        }
+        compareOnDevice({ RFMAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 8)
     }
 
     /// Three updates and acting (deterministic and stochastic) of an agent made twice from the

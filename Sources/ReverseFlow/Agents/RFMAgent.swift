@@ -72,9 +72,8 @@ public final class RFMAgent: Agent {
         didSet { learner.profiler = profiler }
     }
     private let workspace = Workspace()
-    /// The picks of each batch size in use (acting and updating alternate; allocating device
-    /// memory anew at each call would stall a GPU).
-    private var picksBySize: [Int: Indices] = [:]
+    /// The picks of each batch size in use (acting and updating alternate).
+    private let picksBySize = IndicesCache()
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
@@ -172,13 +171,7 @@ public final class RFMAgent: Agent {
             return
         }
         // The picks live where the latents do (the GPU when the agent runs there).
-        let picks: Indices
-        if let kept = picksBySize[g], kept.device === latents.device {
-            picks = kept
-        } else {
-            picks = Indices(count: g, on: latents.device)
-            picksBySize[g] = picks
-        }
+        let picks = picksBySize.indices(count: g, on: latents.device)
         critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
         q.reshape(g, particles)
         if boltzmann {

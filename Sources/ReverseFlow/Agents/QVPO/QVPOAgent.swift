@@ -93,8 +93,8 @@ public final class QVPOAgent: Agent {
     public private(set) var runningQStd: Float = 1
     private let cache = QVPONetwork.Cache()
     private let workspace = Workspace()
-    /// The picks of each batch size in use (on the agent's device; kept, not reallocated).
-    private var picksBySize: [Int: Indices] = [:]
+    /// The picks of each batch size in use (on the agent's device).
+    private let picksBySize = IndicesCache()
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
@@ -150,13 +150,7 @@ public final class QVPOAgent: Agent {
             critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
         }
         q.reshape(g, p)
-        let picks: Indices
-        if let kept = picksBySize[g], kept.device === q.device {
-            picks = kept
-        } else {
-            picks = Indices(count: g, on: q.device)
-            picksBySize[g] = picks
-        }
+        let picks = picksBySize.indices(count: g, on: q.device)
         Kernels.argmaxRows(q, into: picks)
         // Pick i is a particle of state i: row i·P + pick.
         let picked = workspace.matrix(g, candidates.cols)
