@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs (or resumes) the DeepMind Control table sweep, two one-thread runs at a time, and stamps each
+# finished run's folder with the commit of the binary that trained it (commit.txt). Finished runs
+# (a summary.json recording every step) are skipped, so running it again continues the table.
+#   RFM=/path/to/rfm bash scripts/dmc_table.sh      # a copied binary, so rebuilding does not touch it
+#   COMMIT=<sha> names the commit that built $RFM (default: HEAD when this script builds it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+spec=experiments/dmc-table.yaml
+root=docs/results/dmc-table/runs
+
+if [ -z "${RFM:-}" ]; then
+    bash scripts/setup.sh
+    swift build -c release --product rfm
+    RFM=$(swift build -c release --show-bin-path)/rfm
+    COMMIT=${COMMIT:-$(git rev-parse HEAD)}
+fi
+: "${COMMIT:?set COMMIT to the commit that built $RFM}"
+
+stamp() {
+    # A run is finished once its summary.json exists; stamp the ones not stamped yet.
+    find "$root" -name summary.json -print0 2>/dev/null | while IFS= read -r -d '' summary; do
+        dir=$(dirname "$summary")
+        [ -e "$dir/commit.txt" ] || echo "$COMMIT" > "$dir/commit.txt"
+    done
+}
+
+( while sleep 60; do stamp; done ) &
+stamper=$!
+trap 'kill $stamper 2>/dev/null || true' EXIT
+"$RFM" sweep "$spec" --jobs "${JOBS:-2}" --threads 1
+stamp
