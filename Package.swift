@@ -58,7 +58,7 @@ let package = Package(
         // Reinforcement learning: critics, policies, estimators, agents, training.
         .target(
             name: "ReverseFlow",
-            dependencies: ["TensorCore", "NeuralNet", "MuJoCo", .product(name: "Yams", package: "Yams")],
+            dependencies: ["TensorCore", "NeuralNet", "MuJoCo", "CSupport", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Presets")],
             swiftSettings: fastMath + mujocoHeaders
         ),

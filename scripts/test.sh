@@ -84,6 +84,31 @@ r = json.load(sys.stdin)
 assert len(r["returns"]) == 2, r
 print("cli smoke: train and eval ok")'
 
+# Run-folder promises across processes (docs/reliability.md): evaluating a run while it trains
+# changes none of its files and loses none of its rows; a second trainer on the folder is refused
+# naming the holder; SIGTERM checkpoints and exits 143; a bad --seed is one line.
+live="$tmp/live"
+"$rfm" train --agent sac --steps 100000 --set trainer.warmup=200 --set trainer.checkpoint_interval=300 \
+    --set trainer.log_interval=50 --set trainer.eval_interval=100000 --threads 1 --out "$live" > "$tmp/live.log" 2>&1 &
+live_pid=$!
+for _ in $(seq 50); do [ -e "$live/checkpoints/latest.safetensors" ] && break; sleep 0.2; done
+for _ in 1 2 3; do
+    "$rfm" eval "$live" --episodes 1 --json > /dev/null
+    ! tr -d -c '\000' < "$live/metrics.csv" | grep -q . || { echo "cli smoke: NUL bytes in a training run's metrics" >&2; exit 1; }
+done
+if msg=$("$rfm" train --resume "$live" 2>&1); then echo "cli smoke: a second trainer was accepted" >&2; exit 1; fi
+[[ $msg == *"in use by process $live_pid"* ]] || { echo "cli smoke: unexpected lock message: $msg" >&2; exit 1; }
+kill -TERM "$live_pid"
+set +e; wait "$live_pid"; code=$?; set -e
+[ "$code" -eq 143 ] || { echo "cli smoke: SIGTERM gave exit code $code, expected 143" >&2; cat "$tmp/live.log" >&2; exit 1; }
+grep -q "stopped by SIGTERM after step" "$tmp/live.log" || { echo "cli smoke: no stop message" >&2; exit 1; }
+step=$(grep -o "after step [0-9]*" "$tmp/live.log" | grep -o "[0-9]*")
+rows=$(($(wc -l < "$live/metrics.csv") - 1))
+[ "$rows" -eq $((step / 50)) ] || { echo "cli smoke: $rows metric rows after $step steps (every 50)" >&2; exit 1; }
+if msg=$("$rfm" eval "$live" --seed=-1 2>&1); then echo "cli smoke: --seed=-1 was accepted" >&2; exit 1; fi
+[[ $msg == *"--seed must be 0 or more"* ]] || { echo "cli smoke: unexpected message: $msg" >&2; exit 1; }
+echo "cli smoke: eval during training, lock, SIGTERM ok"
+
 # Every agent trains on a DeepMind Control task (tiny networks, a few updates).
 for agent in rfm sac qsm dqs maxentdp qvpo; do
     "$rfm" train --env cartpole-swingup --agent "$agent" --steps 250 --set trainer.warmup=200 \

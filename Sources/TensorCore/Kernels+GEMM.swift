@@ -68,8 +68,10 @@ extension Kernels {
     ///
     /// Outside a parallel region, a product of at least ``splitFLOPs`` is split over the
     /// ``Parallel`` workers along the longer of C's two dimensions (in multiples of 16, the
-    /// micro-kernels' width), each part one single-threaded sgemm. Every element of C is still the
-    /// same dot product over k in the same order, so the split changes no number.
+    /// AVX2 micro-kernels' height), each part one single-threaded sgemm. Every element of C is the
+    /// same dot product over k; where OpenBLAS's kernel tiles rows differently (24-row tiles on
+    /// some AVX-512 machines) a split can change the last bits, so numbers are reproducible for a
+    /// given thread count, not across thread counts.
     @inlinable
     public static func gemm(
         _ a: MatrixRef, _ transA: Transpose = .none,

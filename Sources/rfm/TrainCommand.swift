@@ -25,10 +25,12 @@ struct Train: ParsableCommand {
     var assignments: [String] = []
     @Option(help: "Run folder (default runs/AGENT-ENV-seedS).") var out: String?
     @Option(help: "Continue the run in this folder from its last checkpoint.") var resume: String?
+    @Flag(help: "Start over in an --out folder whose earlier run never wrote a checkpoint (rfm sweep does this for a cell killed early); a folder with a checkpoint is never replaced.")
+    var replaceUnstarted = false
 
     func validate() throws {
         if resume != nil, preset != nil || config != nil || env != nil || agent != nil || steps != nil || seed != nil
-            || !assignments.isEmpty || out != nil {
+            || !assignments.isEmpty || out != nil || replaceUnstarted {
             throw ValidationError("--resume takes the run's own config; it cannot be combined with config options or --out")
         }
         if preset != nil, config != nil { throw ValidationError("give either --preset or --config, not both") }
@@ -63,11 +65,20 @@ struct Train: ParsableCommand {
         } else {
             let cfg = try resolvedConfig()
             let dir = URL(fileURLWithPath: out ?? "runs/\(cfg.string("agent"))-\(cfg.string("env"))-seed\(cfg.int("seed"))")
-            trainer = try Trainer(config: cfg, runDirectory: dir, resume: false, device: try placement.open())
+            trainer = try Trainer(config: cfg, runDirectory: dir, resume: false, device: try placement.open(),
+                                  replacingUnstarted: replaceUnstarted)
             let place = trainer.device.map { "on \($0.name)" } ?? "\(compute.threads) thread(s)"
             print("training \(cfg.string("agent")) on \(cfg.string("env")) for \(cfg.int("trainer.steps")) steps, seed \(cfg.int("seed")), \(place) → \(dir.path)")
         }
-        let final = try trainer.run()
+        StopSignal.install()
+        trainer.stopRequested = { StopSignal.received }
+        let final: Double?
+        do {
+            final = try trainer.run()
+        } catch let stopped as TrainingStopped {
+            print(stopped.description)
+            Foundation.exit(stopped.exitCode)
+        }
         if let final { print(String(format: "done: final evaluation return %.1f; run folder %@", final, trainer.runDirectory.path)) }
     }
 }
@@ -80,20 +91,21 @@ struct Eval: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
     @Argument(help: "Run folder (holding config.yaml and checkpoints/).") var runFolder: String
     @Option(help: "Evaluation episodes.") var episodes = 20
-    @Option(help: "Seed of the evaluation starts.") var seed = 12345
+    @Option(help: "Seed of the evaluation starts (0 or more).") var seed = 12345
     @Flag(help: "Print one JSON object (returns, mean, std).") var json = false
 
     func validate() throws {
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
+        guard seed >= 0 else { throw ValidationError("--seed must be 0 or more, got \(seed)") }
     }
 
+    /// Reads the run's config.yaml and checkpoint only: it never writes into the run folder, so
+    /// it is safe on a run still training and on a read-only copy.
     func run() throws {
         compute.apply()
-        let dir = URL(fileURLWithPath: runFolder)
-        let cfg = try RunConfig.savedRun(dir.appendingPathComponent("config.yaml").path)
-        let trainer = try Trainer(config: cfg, runDirectory: dir, resume: true)
+        let (cfg, agent) = try SavedAgent.load(runDirectory: URL(fileURLWithPath: runFolder))
         let env = try EnvironmentRegistry.make(cfg.string("env"))
-        let returns = Evaluation.run(agent: trainer.agent, environment: env, episodes: episodes, runSeed: UInt64(seed))
+        let returns = Evaluation.run(agent: agent, environment: env, episodes: episodes, runSeed: UInt64(seed))
         let (mean, std) = ExperimentReport.meanStd(returns)
         if json {
             struct Report: Encodable { let returns: [Double]; let mean: Double; let std: Double; let episodes: Int }

@@ -5,9 +5,15 @@ import TensorCore
 @Suite struct ParallelTests {
     /// Products above the split threshold, split along rows (m ≥ n) and along columns (n > m), in
     /// every transpose variant, with accumulation and strided views: splitting over two workers
-    /// must give exactly the single-threaded numbers.
+    /// gives the single-threaded numbers up to float rounding, and the same bits every time.
+    ///
+    /// Bit equality with one worker holds only where the parts align with OpenBLAS's micro-kernel
+    /// tiles, and those depend on the CPU: 16-row tiles on the AVX2 kernels, 24-row tiles on some
+    /// AVX-512 machines of this project's kind (measured: a 16-aligned split of a 300 × 200 × 64
+    /// product changes 2,933 of 60,000 elements by at most 6e-6 there). Runs are reproducible for
+    /// a given thread count, which is what the project promises.
     @Test(arguments: [(Transpose.none, Transpose.none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed)])
-    func splitProductsEqualTheSingleThreadedOnesExactly(ta: Transpose, tb: Transpose) {
+    func splitProductsMatchTheSingleThreadedOnesAndRepeatExactly(ta: Transpose, tb: Transpose) {
         for (m, n, k) in [(300, 200, 64), (40, 520, 128), (257, 33, 300)] {
             #expect(2 * Double(m * n * k) >= Kernels.splitFLOPs)
             let a = ta == .none ? randomTensor(m, k + 3, seed: 1) : randomTensor(k, m + 5, seed: 1)
@@ -16,10 +22,13 @@ import TensorCore
             let av = ta == .none ? a.columns(0..<k) : a.columns(0..<m)
             let bv = tb == .none ? b.columns(0..<n) : b.columns(0..<k)
             let start = randomTensor(m, n, seed: 3)
-            let one = start.copy(), two = start.copy()
+            let one = start.copy(), two = start.copy(), again = start.copy()
             Parallel.withWorkers(1) { Kernels.gemm(av, ta, bv, tb, into: one.matrix, alpha: 0.5, beta: 1) }
             Parallel.withWorkers(2) { Kernels.gemm(av, ta, bv, tb, into: two.matrix, alpha: 0.5, beta: 1) }
-            #expect(one.toArray() == two.toArray(), "m \(m) n \(n) k \(k)")
+            Parallel.withWorkers(2) { Kernels.gemm(av, ta, bv, tb, into: again.matrix, alpha: 0.5, beta: 1) }
+            #expect(two.toArray() == again.toArray(), "m \(m) n \(n) k \(k): a split product is not repeatable")
+            let rounding = zip(one.toArray(), two.toArray()).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
+            #expect(rounding < 1e-5, "m \(m) n \(n) k \(k): split differs from one worker by \(rounding)")
             // And both are the product itself.
             let expected = naiveProduct(compact(av), ta, compact(bv), tb)
             var worst = 0.0

@@ -20,3 +20,8 @@ void rfm_current_device_set(void *device);
 
 // Makes stdout line-buffered, so progress lines reach a pipe or a log file as they are printed.
 void rfm_line_buffer_stdout(void);
+
+// SIGINT/SIGTERM recorded as a stop request (the first one; a second stops the process at once).
+void rfm_stop_signals_install(void);
+// The signal received since installing, or 0.
+int rfm_stop_signal_received(void);

@@ -58,6 +58,11 @@ public struct RunConfig: Sendable, Equatable {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigError("cannot read config file '\(path)'")
         }
+        return try savedRun(text: text, source: path)
+    }
+
+    /// ``savedRun(_:)`` from the YAML text itself (a checkpoint's copy); `source` names it in errors.
+    public static func savedRun(text: String, source path: String) throws -> RunConfig {
         var raw = flatten(try document(text, source: path))
         let agent = raw["agent"].map { "\($0)" } ?? ""
         let agentSections: Set<String> = ["rfm", "sac", "qsm", "dqs", "maxentdp", "qvpo"]

@@ -32,7 +32,8 @@ public struct SweepRunner {
         }
         let config = run.directory.appendingPathComponent("config.yaml")
         try AtomicFile.write(Data(run.config.yaml.utf8), to: config)
-        return ["train", "--config", config.path, "--out", run.directory.path, "--threads", String(threads)]
+        // The cell may hold a run killed before its first checkpoint: nothing resumable, start over.
+        return ["train", "--config", config.path, "--out", run.directory.path, "--replace-unstarted", "--threads", String(threads)]
     }
 
     /// Runs every unfinished cell; returns the indices of the cells that failed.

@@ -43,22 +43,15 @@ public enum Checkpoint {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let meta = ["format": "rfm-checkpoint-1", "version": ReverseFlowVersion.string,
+        let meta = ["format": "rfm-checkpoint-2", "version": ReverseFlowVersion.string,
                     "trainer_state": String(decoding: try encoder.encode(state), as: UTF8.self), "config": configYAML]
         try Safetensors.write(tensors, metadata: meta, to: url)
     }
 
     /// Loads a checkpoint into `agent` and `replay` (same configuration) and returns the trainer state.
     public static func load(from url: URL, agent: Agent, replay: ReplayBuffer) throws -> TrainerState {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.unreadable(url.path) }
-        let file = try Safetensors.read(from: url)
-        guard let json = file.metadata["trainer_state"],
-              let state = try? JSONDecoder().decode(TrainerState.self, from: Data(json.utf8))
-        else { throw CheckpointError.corrupt(url.path, "no readable trainer state in the metadata") }
-        var agentEntries: [String: Safetensors.Entry] = [:]
-        for (name, entry) in file.tensors where name.hasPrefix("agent.") { agentEntries[String(name.dropFirst(6))] = entry }
-        try agent.stateTensors.load(from: agentEntries)
-        try agent.restoreScalars(state.agentScalars)
+        let (file, state) = try read(url, includingReplay: true)
+        try restore(agent, from: file.tensors, state: state)
         for (name, t) in replay.namedTensors {
             guard let e = file.tensors["replay.\(name)"] else { throw CheckpointError.missingTensor("replay.\(name)") }
             guard e.shape == [state.replayCount, t.cols], state.replayCount <= replay.capacity else {
@@ -68,6 +61,45 @@ public enum Checkpoint {
         }
         try replay.restore(count: state.replayCount, position: state.replayPosition)
         return state
+    }
+
+    /// Loads only the agent (parameters, optimiser state, scalars) from a checkpoint: the replay
+    /// buffer's tensors are checked by the checksum but not materialised. Reads the file and
+    /// nothing else; writes nothing.
+    public static func loadAgent(from url: URL, into agent: Agent) throws {
+        let (file, state) = try read(url, includingReplay: false)
+        try restore(agent, from: file.tensors, state: state)
+    }
+
+    /// The configuration (YAML) the checkpoint was written with.
+    public static func savedConfigYAML(at url: URL) throws -> String? {
+        try read(url, includingReplay: false).file.metadata["config"]
+    }
+
+    static func read(_ url: URL, includingReplay: Bool) throws -> (file: (tensors: [String: Safetensors.Entry], metadata: [String: String]), state: TrainerState) {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CheckpointError.unreadable(url.path) }
+        let file = try Safetensors.read(from: url, including: { includingReplay || !$0.hasPrefix("replay.") })
+        guard let json = file.metadata["trainer_state"],
+              let state = try? JSONDecoder().decode(TrainerState.self, from: Data(json.utf8))
+        else { throw CheckpointError.corrupt(url.path, "no readable trainer state in the metadata") }
+        return (file, state)
+    }
+
+    static func restore(_ agent: Agent, from tensors: [String: Safetensors.Entry], state: TrainerState) throws {
+        var agentEntries: [String: Safetensors.Entry] = [:]
+        for (name, entry) in tensors where name.hasPrefix("agent.") { agentEntries[String(name.dropFirst(6))] = entry }
+        try agent.stateTensors.load(from: agentEntries)
+        try agent.restoreScalars(state.agentScalars)
+    }
+
+    /// Removes temporary checkpoint files (`.latest.safetensors.tmp-*`) that a killed writer left
+    /// behind. Call only while holding the run's lock: no live writer can own them then.
+    public static func removeStaleTemporaries(in runDirectory: URL) {
+        let dir = url(in: runDirectory).deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        for name in names where name.hasPrefix(".latest.safetensors.tmp-") {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent(name))
+        }
     }
 }
 

@@ -34,12 +34,24 @@ public final class Trainer {
     public var report: (String) -> Void = { print($0) }
     /// Stops the run after this many environment steps of this invocation (tests of resume).
     public var stopAfterSteps: Int?
+    /// Asked after every step: a signal number stops the run cleanly (checkpoint, then
+    /// ``TrainingStopped``). `rfm train` answers with ``StopSignal/received``.
+    public var stopRequested: () -> Int32? = { nil }
+    /// The exclusive lock on `runDirectory`: taken when the trainer is made, held until
+    /// ``run()`` returns (by finishing, stopping or failing), taken again by a later ``run()``.
+    var lock: RunLock?
 
     static let streamNames = ["act", "update", "replay", "warmup"]
 
     /// Sets up a new run in `runDirectory` (which must not hold one already) or, with `resume`,
     /// continues the run there from its last checkpoint.
-    public init(config: RunConfig, runDirectory: URL, resume: Bool, device: ComputeDevice? = nil) throws {
+    ///
+    /// The folder is locked (``RunLock``) before anything in it is read or written, so a second
+    /// trainer on the same folder is refused from the folder's first byte. `replacingUnstarted`
+    /// lets a new run replace a run that never wrote a checkpoint (a sweep restarting a cell that
+    /// was killed early); nothing resumable is lost then.
+    public init(config: RunConfig, runDirectory: URL, resume: Bool, device: ComputeDevice? = nil,
+                replacingUnstarted: Bool = false) throws {
         self.config = config
         self.runDirectory = runDirectory
         self.device = device
@@ -48,6 +60,8 @@ public final class Trainer {
         }
         env = try EnvironmentRegistry.make(config.string("env"))
         evalEnv = try EnvironmentRegistry.make(config.string("env"))
+        try MemoryBudget(config: config, observationSize: env.observationSize, actionSize: env.actionSize).check()
+        lock = try Self.prepareFolder(runDirectory, config: config, resume: resume, replacingUnstarted: replacingUnstarted)
         let seed = UInt64(config.int("seed"))
         let root = RandomStream(seed: seed)
         var initRNG = root.split(1)
@@ -62,9 +76,6 @@ public final class Trainer {
         let fm = FileManager.default
         let checkpoint = Checkpoint.url(in: runDirectory)
         if resume {
-            guard fm.fileExists(atPath: checkpoint.path) else {
-                throw CheckpointError.unreadable("\(checkpoint.path) (no checkpoint to resume from)")
-            }
             state = try Checkpoint.load(from: checkpoint, agent: agent, replay: replay)
             lastCheckpointStep = state.step
             try env.restoreState(state.environment)
@@ -79,10 +90,7 @@ public final class Trainer {
                 return (Int(s), m, row["eval/return_std"] ?? 0)
             }
         } else {
-            if fm.fileExists(atPath: checkpoint.path) {
-                throw ConfigError("\(runDirectory.path) already holds a run; resume it with --resume or choose another --out")
-            }
-            try fm.createDirectory(at: runDirectory.appendingPathComponent("checkpoints"), withIntermediateDirectories: true)
+            try fm.createDirectory(at: checkpoint.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFile.write(Data(config.yaml.utf8), to: runDirectory.appendingPathComponent("config.yaml"))
             log = try MetricsLog(directory: runDirectory, columns: Self.columns(agent: config.string("agent")))
             state = TrainerState()
@@ -120,6 +128,8 @@ public final class Trainer {
     /// Runs to `trainer.steps` (or `stopAfterSteps`); returns the final evaluation's mean return.
     @discardableResult
     public func run() throws -> Double? {
+        lock = try lock ?? RunLock(runDirectory)
+        defer { lock = nil }
         let total = config.int("trainer.steps"), warmup = config.int("trainer.warmup")
         let seed = UInt64(config.int("seed"))
         let batch = Devices.using(device) {
@@ -186,13 +196,21 @@ public final class Trainer {
                 row["time/elapsed"] = state.elapsedSeconds
                 state.lastEvaluation = mean
                 evaluations.append((step, mean, std))
-                try AtomicFile.write(Data(LearningCurve.svg(evaluations, title: "\(config.string("agent")) on \(config.string("env")), seed \(seed)").utf8),
-                                     to: runDirectory.appendingPathComponent("learning_curve.svg"))
+                let curve = runDirectory.appendingPathComponent("learning_curve.svg")
+                try writing(curve) {
+                    try AtomicFile.write(Data(LearningCurve.svg(evaluations, title: "\(config.string("agent")) on \(config.string("env")), seed \(seed)").utf8),
+                                         to: curve)
+                }
                 progress.event(String(format: "step %d: eval return %.1f ± %.1f over %d episodes", step, mean, std, returns.count))
             }
-            if !row.isEmpty { try log.append(step: step, row) }
+            if !row.isEmpty { try writing(log.csvURL) { try log.append(step: step, row) } }
             progress.tick(step: step, lastEvaluation: state.lastEvaluation)
             if step % config.int("trainer.checkpoint_interval") == 0 || step == total { try saveCheckpoint() }
+            if let signal = stopRequested() {
+                if lastCheckpointStep != step { try saveCheckpoint() }
+                progress.finish()
+                throw TrainingStopped(signal: signal, step: step, runDirectory: runDirectory)
+            }
         }
         progress.finish()
         try writeSummary()
@@ -206,7 +224,7 @@ public final class Trainer {
             throw DivergenceError(message: "training diverged before step \(state.step): a parameter is not finite; "
                 + "the last good checkpoint (step \(lastCheckpointStep)) is kept in \(Checkpoint.url(in: runDirectory).path)")
         }
-        try log.flush()
+        try writing(log.csvURL) { try log.flush() }
         let offsets = try log.offsets()
         state.metricsOffsets = [offsets.jsonl, offsets.csv]
         state.environment = env.saveState()
@@ -214,8 +232,26 @@ public final class Trainer {
         state.replayCount = replay.count
         state.replayPosition = replay.position
         state.streams = ["act": actRNG.saved, "update": updateRNG.saved, "replay": replayRNG.saved, "warmup": warmupRNG.saved]
-        try Checkpoint.save(agent: agent, replay: replay, state: state, configYAML: config.yaml, to: Checkpoint.url(in: runDirectory))
+        try writing(Checkpoint.url(in: runDirectory)) {
+            try Checkpoint.save(agent: agent, replay: replay, state: state, configYAML: config.yaml, to: Checkpoint.url(in: runDirectory))
+        }
         lastCheckpointStep = state.step
+    }
+
+    /// Runs a write of the run's files; a failure (a full disk, a read-only folder) becomes a
+    /// ``RunWriteError`` naming the file, the step and the checkpoint that is kept.
+    func writing(_ file: URL, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as FileWriteError {
+            throw RunWriteError(step: state.step, path: error.path, reason: error.reason,
+                                keptCheckpointStep: lastCheckpointStep, checkpoint: Checkpoint.url(in: runDirectory).path)
+        } catch let error as DivergenceError {
+            throw error
+        } catch {
+            throw RunWriteError(step: state.step, path: file.path, reason: FileWriteError(path: file.path, error).reason,
+                                keptCheckpointStep: lastCheckpointStep, checkpoint: Checkpoint.url(in: runDirectory).path)
+        }
     }
 
     func writeSummary() throws {
@@ -223,6 +259,7 @@ public final class Trainer {
                                       "agent": config.string("agent"), "env": config.string("env"), "seed": config.int("seed")]
         if let e = evaluations.last { summary["final_eval_return"] = e.mean; summary["final_eval_return_std"] = e.std }
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(data, to: runDirectory.appendingPathComponent("summary.json"))
+        let url = runDirectory.appendingPathComponent("summary.json")
+        try writing(url) { try AtomicFile.write(data, to: url) }
     }
 }
