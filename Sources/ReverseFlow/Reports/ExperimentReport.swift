@@ -107,16 +107,14 @@ public struct ExperimentReport {
         html.append("<h2>Learning curves (mean, min–max band over seeds)</h2>")
         for task in tasks {
             let svg = curveSVG(task)
-            let name = "curve-\(task).svg"
-            try AtomicFile.write(Data(svg.utf8), to: figures.appendingPathComponent(name))
+            let name = try writeFigure("curve-\(task)", svg, into: figures)
             md += ["![\(task)](figures/\(name))", ""]
             html.append(svg)
         }
         var diagnosticsMD: [String] = [], diagnosticsHTML: [String] = []
         for task in tasks {
             for (key, svg) in diagnosticSVGs(task) {
-                let name = "diag-\(task)-\(key.replacingOccurrences(of: "/", with: "_")).svg"
-                try AtomicFile.write(Data(svg.utf8), to: figures.appendingPathComponent(name))
+                let name = try writeFigure("diag-\(task)-\(key.replacingOccurrences(of: "/", with: "_"))", svg, into: figures)
                 diagnosticsMD += ["![\(task) \(key)](figures/\(name))", ""]
                 diagnosticsHTML.append(svg)
             }
@@ -129,6 +127,14 @@ public struct ExperimentReport {
         html += ["<h2>Runs</h2>", htmlTable(runTable), "</body></html>"]
         try AtomicFile.write(Data(md.joined(separator: "\n").utf8), to: out.appendingPathComponent("report.md"))
         try AtomicFile.write(Data(html.joined(separator: "\n").utf8), to: out.appendingPathComponent("report.html"))
+    }
+
+    /// Writes `figures/<stem>.svg` and returns its file name. The stem is built from task names
+    /// and must be a ``SafeName``, so the file can only land inside `figures`.
+    private func writeFigure(_ stem: String, _ svg: String, into figures: URL) throws -> String {
+        let name = try SafeName.checked(stem + ".svg", "figure name", in: figures.path)
+        try AtomicFile.write(Data(svg.utf8), to: figures.appendingPathComponent(name))
+        return name
     }
 
     private func escape(_ s: String) -> String {
