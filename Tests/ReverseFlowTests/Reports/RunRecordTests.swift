@@ -25,7 +25,9 @@ struct RunRecordTests {
         #expect(runs.map(\.task) == ["cheetah-run"])
         #expect(Set(skipped.map(\.directory.path)) == [evil.path, evilLabel.path])
         #expect(skipped.allSatisfy { $0.reason.contains("A-Z a-z 0-9 . _ -") })
-        try ExperimentReport(runs: runs).write(to: sweep.root.appendingPathComponent("report"))
+        var report = ExperimentReport(runs: runs)
+        report.atSteps = [20]
+        try report.write(to: sweep.root.appendingPathComponent("report"))
 
         let added = sweep.files.subtracting(before)
         #expect(!added.isEmpty && added.allSatisfy { $0.hasPrefix("report/") })
