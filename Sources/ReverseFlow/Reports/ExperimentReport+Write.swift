@@ -32,6 +32,7 @@ extension ExperimentReport {
             section("Evaluation return at step \(step) (mean ± std over seeds)", table: stepTable(at: step), note: tableNote)
         }
         section("Learning curves (mean, min–max band over seeds)")
+        try figure("curves-all", alt: "all tasks", smallMultiplesSVG())
         for task in tasks { try figure("curve-\(task)", alt: task, curveSVG(task)) }
         let diagnostics = tasks.flatMap { task in diagnosticSVGs(task).map { (task, $0.key, $0.svg) } }
         if !diagnostics.isEmpty {

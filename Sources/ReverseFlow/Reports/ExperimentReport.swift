@@ -1,7 +1,7 @@
 import Foundation
 
 /// A results report over many runs: learning curves per task (mean line, min–max band over
-/// seeds, as the paper plots them), a task × agent
+/// seeds, as the paper plots them) and all tasks in one small-multiples figure, a task × agent
 /// table of returns (final, or at chosen steps) with each agent's mean normalised score,
 /// estimator diagnostics over training, and wall-clock per run. Written as Markdown with SVG
 /// files and as one self-contained HTML page (ExperimentReport+Write.swift); the tables are in
@@ -48,19 +48,31 @@ public struct ExperimentReport {
         return (m, (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count)).squareRoot())
     }
 
-    public func curveSVG(_ task: String) -> String {
-        let series = labels.compactMap { label -> (String, String, [(Int, Double, Double, Double)])? in
+    /// Each agent's evaluation-return band on `task`, labelled with its seed count when asked.
+    func curveSeries(_ task: String, seedCounts: Bool) -> [LearningCurve.Series] {
+        labels.compactMap { label in
             let rs = runs(task, label)
             guard !rs.isEmpty else { return nil }
-            return ("\(label) (\(rs.count) seed\(rs.count == 1 ? "" : "s"))", colour(label), Self.band(rs.map(\.evaluations)))
+            let name = seedCounts ? "\(label) (\(rs.count) seed\(rs.count == 1 ? "" : "s"))" : label
+            return (name, colour(label), Self.band(rs.map(\.evaluations)))
         }
-        return LearningCurve.bands(series, title: task, yLabel: "evaluation return")
+    }
+
+    public func curveSVG(_ task: String) -> String {
+        LearningCurve.bands(curveSeries(task, seedCounts: true), title: task, yLabel: "evaluation return")
+    }
+
+    /// Every task's learning curves in one grid, one colour per agent and a shared legend.
+    public func smallMultiplesSVG() -> String {
+        SmallMultiples.svg(tasks.map { ($0, curveSeries($0, seedCounts: false)) },
+                           legend: labels.map { ($0, colour($0)) },
+                           title: "\(title): evaluation return (mean, min–max over seeds)", yLabel: "evaluation return")
     }
 
     /// One SVG per diagnostic that some run of the task logged.
     public func diagnosticSVGs(_ task: String) -> [(key: String, svg: String)] {
         RunRecord.diagnosticKeys.compactMap { key in
-            let series = labels.compactMap { label -> (String, String, [(Int, Double, Double, Double)])? in
+            let series = labels.compactMap { label -> LearningCurve.Series? in
                 let rs = runs(task, label).filter { !($0.diagnostics[key] ?? []).isEmpty }
                 guard !rs.isEmpty else { return nil }
                 return (label, colour(label), Self.band(rs.map { $0.diagnostics[key]! }))

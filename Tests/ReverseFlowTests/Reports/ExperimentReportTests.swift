@@ -85,7 +85,7 @@ struct ExperimentReportTests {
         #expect(report.wallClockTable.contains("| sac | 9 | 20 | 2.0 ± 0.8 min | 0.3 h |"))
     }
 
-    @Test("The written report: at-step tables instead of the final one, bold in HTML, wall-clock, per-task curves")
+    @Test("The written report: at-step tables, small multiples with every task in both files, per-task curves")
     func written() throws {
         let sweep = try Self.sweep()
         defer { sweep.remove() }
@@ -99,8 +99,13 @@ struct ExperimentReportTests {
         #expect(!md.contains("## Final evaluation return"))
         #expect(md.contains("## Wall-clock per run"))
         #expect(html.contains("<td><b>800.0 ± 81.6</b></td>"))
+        let grid = try String(contentsOf: out.appendingPathComponent("figures/curves-all.svg"), encoding: .utf8)
         for task in report.tasks {
+            #expect(grid.contains(">\(task)</text>"))
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("figures/curve-\(task).svg").path))
         }
+        #expect(grid.contains(">rfm</text>") && grid.contains(">sac</text>"))
+        #expect(md.contains("](figures/curves-all.svg)"))
+        #expect(html.contains(report.smallMultiplesSVG()))
     }
 }
