@@ -19,8 +19,10 @@ public struct RunRecord: Sendable {
 
     static let diagnosticKeys = ["estimator/ess", "estimator/coefficient", "agent/temperature", "agent/alpha"]
 
-    /// Reads a run folder (`config.yaml`, `metrics.jsonl`, optional `summary.json` and
-    /// `sweep_run.json`).
+    /// Reads a run folder: `config.yaml`, its metrics (`metrics.jsonl`, else `metrics.csv`: a
+    /// report needs only the files a run commits, never its checkpoints or `train.log`), and the
+    /// optional `summary.json` and `sweep_run.json`. The task and label must be ``SafeName``s,
+    /// since the report builds file names from them.
     public static func load(_ directory: URL) throws -> RunRecord {
         // Only four keys matter here, so the file is read without validating it against this
         // version's schema: a report can cover runs written by any version.
@@ -34,13 +36,14 @@ public struct RunRecord: Sendable {
         guard let seed = Int(try field("seed")), let totalSteps = Int(try field("trainer.steps")) else {
             throw ConfigError("\(path): seed and trainer.steps must be integers")
         }
-        var label = try field("agent")
-        if let data = try? Data(contentsOf: directory.appendingPathComponent("sweep_run.json")),
+        let task = try SafeName.checked(try field("env"), "env", in: path)
+        var label = try SafeName.checked(try field("agent"), "agent", in: path)
+        let sweepRun = directory.appendingPathComponent("sweep_run.json")
+        if let data = try? Data(contentsOf: sweepRun),
            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: String], let l = obj["label"] {
-            label = l
+            label = try SafeName.checked(l, "label", in: sweepRun.path)
         }
-        let metrics = directory.appendingPathComponent("metrics.jsonl")
-        let rows = FileManager.default.fileExists(atPath: metrics.path) ? try MetricsLog.readRows(metrics) : []
+        let rows = try metricRows(directory)
         var evaluations: [(Int, Double)] = []
         var diagnostics: [String: [(step: Int, value: Double)]] = [:]
         var lastStep = 0
@@ -57,12 +60,22 @@ public struct RunRecord: Sendable {
             wall = obj["wall_seconds"] as? Double
             if let s = obj["steps"] as? Int { finished = s >= totalSteps; lastStep = max(lastStep, s) }
         }
-        return RunRecord(directory: directory, task: try field("env"), label: label, seed: seed,
+        return RunRecord(directory: directory, task: task, label: label, seed: seed,
                          evaluations: evaluations.map { (step: $0.0, value: $0.1) }, diagnostics: diagnostics,
                          steps: lastStep, wallSeconds: wall, finished: finished)
     }
 
-    /// Every run folder (a folder holding `config.yaml` and `metrics.jsonl`) under `roots`.
+    /// The metric rows of a run: `metrics.jsonl` when present, else `metrics.csv`, else none.
+    static func metricRows(_ directory: URL) throws -> [[String: Double]] {
+        let fm = FileManager.default
+        let jsonl = directory.appendingPathComponent("metrics.jsonl"), csv = directory.appendingPathComponent("metrics.csv")
+        if fm.fileExists(atPath: jsonl.path) { return try MetricsLog.readRows(jsonl) }
+        if fm.fileExists(atPath: csv.path) { return try MetricsLog.readCSVRows(csv) }
+        return []
+    }
+
+    /// Every run folder (a folder holding `config.yaml` and `metrics.jsonl` or `metrics.csv`)
+    /// under `roots`.
     public static func find(under roots: [URL]) -> [URL] {
         var found: [URL] = []
         let fm = FileManager.default
@@ -71,9 +84,22 @@ public struct RunRecord: Sendable {
             guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: nil) else { continue }
             for case let url as URL in walker where url.lastPathComponent == "config.yaml" {
                 let dir = url.deletingLastPathComponent()
-                if fm.fileExists(atPath: dir.appendingPathComponent("metrics.jsonl").path) { found.append(dir) }
+                if ["metrics.jsonl", "metrics.csv"].contains(where: { fm.fileExists(atPath: dir.appendingPathComponent($0).path) }) {
+                    found.append(dir)
+                }
             }
         }
         return found.sorted { $0.path < $1.path }
+    }
+
+    /// Every run folder under `roots` that can be read, and the ones that cannot with the reason.
+    /// One broken run (a hand-edited `config.yaml`, a truncated metrics file, a hostile name) must
+    /// not cost the report of a whole sweep: the caller warns about the skipped ones and goes on.
+    public static func loadAll(under roots: [URL]) -> (runs: [RunRecord], skipped: [(directory: URL, reason: String)]) {
+        var runs: [RunRecord] = [], skipped: [(directory: URL, reason: String)] = []
+        for dir in find(under: roots) {
+            do { runs.append(try load(dir)) } catch { skipped.append((dir, "\(error)")) }
+        }
+        return (runs, skipped)
     }
 }

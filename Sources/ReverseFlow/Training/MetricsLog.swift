@@ -69,4 +69,21 @@ public final class MetricsLog {
             return obj.compactMapValues { ($0 as? NSNumber)?.doubleValue }
         }
     }
+
+    /// Reads back `metrics.csv` rows, the same rows as ``readRows(_:)`` gives for the JSON lines:
+    /// empty cells are keys the row lacks, and non-finite values are dropped as the JSON file
+    /// writes them as `null`. Reports fall back to it when a run folder has no `metrics.jsonl`.
+    public static func readCSVRows(_ url: URL) throws -> [[String: Double]] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        guard let header = lines.first else { return [] }
+        let columns = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return lines.dropFirst().map { line in
+            var row: [String: Double] = [:]
+            for (column, cell) in zip(columns, line.split(separator: ",", omittingEmptySubsequences: false)) {
+                if let v = Double(cell), v.isFinite { row[column] = v }
+            }
+            return row
+        }
+    }
 }
