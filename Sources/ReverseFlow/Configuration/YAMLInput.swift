@@ -44,10 +44,45 @@ public enum YAMLInput {
         if let line = firstAnchorOrAlias(in: text) {
             throw ConfigError("\(source): line \(line): YAML anchors and aliases (&name, *name) are not supported; write the values out")
         }
-        do { return try Yams.load(yaml: text) } catch {
+        let node: Node?
+        do { node = try Yams.compose(yaml: text) } catch {
             throw ConfigError("\(source) is not valid YAML: \(oneLine("\(error)"))")
         }
+        return try node.map { try value($0, source: source) }
     }
+
+    /// A composed node as Swift values: `[String: Any]`, `[Any]`, or a scalar (Int, Double,
+    /// Bool, String, NSNull, …) as Yams resolves it.
+    ///
+    /// Why not `Yams.load`: its constructor force-unwraps every mapping key as a string, so a
+    /// file holding `[a]: 1` crashed the program; here such a key is an error naming its line.
+    /// A key given twice in one mapping is refused too (`Yams.compose` catches most, this
+    /// catches keys spelled differently, such as `1` and `"1"`).
+    static func value(_ node: Node, source: String) throws -> Any {
+        switch node {
+        case .scalar:
+            return Constructor.default.any(from: node)
+        case .sequence(let sequence):
+            return try sequence.map { try value($0, source: source) }
+        case .mapping(let mapping):
+            var out: [String: Any] = [:]
+            for (key, item) in mapping {
+                guard case .scalar(let name) = key else {
+                    throw ConfigError("\(source): line \(line(of: key)): a mapping key must be a single value, not a list or a mapping")
+                }
+                guard out[name.string] == nil else {
+                    throw ConfigError("\(source): line \(line(of: key)): key '\(PathComponent.escaped(name.string))' is given twice")
+                }
+                out[name.string] = try value(item, source: source)
+            }
+            return out
+        case .alias:
+            // Yams.compose resolves aliases, and they are refused before parsing anyway.
+            throw ConfigError("\(source): YAML aliases are not supported")
+        }
+    }
+
+    private static func line(of node: Node) -> Int { node.mark?.line ?? 0 }
 
     /// The line of the first `&name` or `*name` token, or nil.
     ///

@@ -59,6 +59,26 @@ struct YAMLInputTests {
         }
     }
 
+    /// `Yams.load` force-unwrapped non-string mapping keys: these files crashed `rfm train`.
+    @Test("Odd but valid YAML is one line, never a crash", arguments: [
+        ("[a]: 1", "line 1: a mapping key must be a single value, not a list or a mapping"),
+        ("? [a, b]\n: 1", "line 1: a mapping key must be a single value, not a list or a mapping"),
+        ("inherit: cpu\n{a: 1}: 2", "line 2: a mapping key must be a single value, not a list or a mapping"),
+        ("inherit: cpu\ntrainer: {steps: 1, 'steps': 2}", "is not valid YAML"),
+        ("inherit: cpu\n1: a\n'1': b", "key '1' is given twice"),
+        ("inherit: cpu\n<<: {seed: 1}", "unknown config key '<<.seed'"),
+    ])
+    func oddYAML(text: String, message: String) throws {
+        let (dir, path) = try Self.temporaryFile(text)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            _ = try RunConfig.file(path)
+            Issue.record("accepted: \(text)")
+        } catch let e as ConfigError {
+            #expect(e.message.contains(message) && !e.message.contains("\n"), "\(e.message)")
+        }
+    }
+
     @Test("The alias scan flags only token starts: no preset or experiment trips it")
     func aliasScan() throws {
         #expect(YAMLInput.firstAnchorOrAlias(in: "a: *b") == 1)
