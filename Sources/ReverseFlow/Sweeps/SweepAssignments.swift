@@ -8,13 +8,21 @@ import Foundation
 /// optional option off, as in a config file), text stays text, and a list or a nested value
 /// where one value belongs is an error naming the key.
 enum SweepAssignments {
-    static func make(_ value: Any?, key: String, source: String) throws -> [String] {
+    /// - Parameter chosenBy: config keys that the sweep itself sets, each with the sweep key that
+    ///   sets it (`env` by `tasks`); giving one in `set:` is refused, since which value wins
+    ///   would depend on the order of the overrides and the run folder would name the other.
+    static func make(_ value: Any?, key: String, source: String, chosenBy: [String: String]) throws -> [String] {
         guard let value else { return [] }
         if value is NSNull {
             throw ConfigError("\(source): '\(key)' is empty (null): give a mapping of config keys to values, or remove it")
         }
         guard let map = value as? [String: Any] else { throw ConfigError("\(source): '\(key)' must map config keys to values") }
         let flat = try RunConfig.flattenUnique(map, source: "\(source): '\(key)'")
+        for name in flat.keys.sorted() {
+            if let owner = chosenBy[name] {
+                throw ConfigError("\(source): '\(key)' sets '\(name)', which the sweep's '\(owner)' chooses; give it there only")
+            }
+        }
         return try flat.keys.sorted().map { name in
             "\(name)=\(try yaml(flat[name]!, name: name, key: key, source: source))"
         }

@@ -55,7 +55,7 @@ public struct SweepSpec: Sendable, Equatable {
         }
         func string(_ key: String) throws -> String? {
             guard let v = map[key] else { return nil }
-            guard let s = v as? String, !s.isEmpty else { throw ConfigError("\(source): '\(key)' must be a string, got \(describe(v))") }
+            guard let s = v as? String, !s.isEmpty else { throw ConfigError("\(source): '\(key)' must be a non-empty string, got \(describe(v))") }
             return s
         }
         func list(_ key: String) throws -> [Any] {
@@ -82,6 +82,8 @@ public struct SweepSpec: Sendable, Equatable {
             guard let i = s as? Int, i >= 1 else { throw ConfigError("\(source): 'steps' must be a positive integer, got \(describe(s))") }
             steps = i
         }
+        var chosen = ["env": "tasks", "agent": "agents", "seed": "seeds"]
+        if steps != nil { chosen["trainer.steps"] = "steps" }
         var variants: [Variant] = []
         if let v = map["variants"] {
             guard let list = v as? [[String: Any]], !list.isEmpty else {
@@ -93,7 +95,7 @@ public struct SweepSpec: Sendable, Equatable {
                 for k in item.keys.sorted() where k != "name" && k != "set" {
                     throw ConfigError("\(source): variant '\(name)' has unknown key '\(PathComponent.escaped(k))' (expected name, set)")
                 }
-                variants.append(Variant(name: name, assignments: try SweepAssignments.make(item["set"], key: "variants.\(name).set", source: source)))
+                variants.append(Variant(name: name, assignments: try SweepAssignments.make(item["set"], key: "variants.\(name).set", source: source, chosenBy: chosen)))
             }
             guard Set(variants.map(\.name)).count == variants.count else { throw ConfigError("\(source): two variants share a name") }
         }
@@ -103,7 +105,7 @@ public struct SweepSpec: Sendable, Equatable {
         try PathComponent.validatePath(out, what: "\(source): 'out'")
         return SweepSpec(out: out, preset: preset, configFile: config,
                          tasks: try names("tasks", what: "task"), agents: try names("agents", what: "agent"), seeds: seeds, steps: steps,
-                         assignments: try SweepAssignments.make(map["set"], key: "set", source: source), variants: variants)
+                         assignments: try SweepAssignments.make(map["set"], key: "set", source: source, chosenBy: chosen), variants: variants)
     }
 
     /// A YAML value for an error message, on one line.

@@ -46,7 +46,11 @@ struct SweepTests {
         ("tasks: [../pendulum]\nagents: [rfm]\nseeds: [0]", "task '../pendulum' is not a valid name"),
         ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nvariants:\n  - name: ../up", "variant name '../up' is not a valid name"),
         ("tasks: [pendulum]\nagents: [[rfm]]\nseeds: [0]", "every entry of 'agents' must be a name"),
-        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nout: [a, b]", "'out' must be a string, got '[\"a\", \"b\"]'"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nout: [a, b]", "'out' must be a non-empty string, got '[\"a\", \"b\"]'"),
+        // Keys the grid itself sets: which value won depended on the order of the overrides.
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nset: {env: cartpole-swingup}", "'set' sets 'env', which the sweep's 'tasks' chooses"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nvariants:\n  - {name: a, set: {seed: 3}}", "'variants.a.set' sets 'seed', which the sweep's 'seeds' chooses"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nsteps: 9\nset: {trainer: {steps: 5}}", "'set' sets 'trainer.steps', which the sweep's 'steps' chooses"),
         ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nout: \"a\\nb\"", "'out' 'a\\nb' contains a control character"),
         ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nset:", "'set' is empty (null): give a mapping of config keys to values"),
         ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nset: {critic.hidden: [1, 2]}", "config key 'critic.hidden' must have a single value"),
