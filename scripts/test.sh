@@ -130,4 +130,27 @@ grep -q "<svg" "$tmp/sweep/report.html" || { echo "cli smoke: report.html has no
 "$rfm" sweep "$tmp/grid.yaml" --slurm >/dev/null
 grep -q "#SBATCH --array=0-1" "$tmp/sweep/sweep.slurm" || { echo "cli smoke: bad Slurm script" >&2; exit 1; }
 echo "cli smoke: sweep and report ok"
+# Hostile sweep input: one line naming the value, exit non-zero, nothing written or run.
+printf '%s\n' "out: $tmp/hostile" "tasks: [pendulum]" "agents: ['rfm #/../../../escape']" "seeds: [0]" > "$tmp/trav.yaml"
+if msg=$("$rfm" sweep "$tmp/trav.yaml" --slurm 2>&1); then echo "cli smoke: a path-traversing agent was accepted" >&2; exit 1; fi
+[[ $msg == *"agent 'rfm #/../../../escape' is not a valid name"* ]] || { echo "cli smoke: unexpected message: $msg" >&2; exit 1; }
+[ ! -e "$tmp/hostile" ] && [ ! -e "$tmp/escape" ] || { echo "cli smoke: a rejected sweep wrote files" >&2; exit 1; }
+if msg=$("$rfm" train --set 'critic.max_grad_norm="10' --out "$tmp/bad" 2>&1); then
+    echo "cli smoke: an unparsable --set value was accepted" >&2
+    exit 1
+fi
+[ "$(echo "$msg" | wc -l)" -eq 1 ] && [[ $msg == *"critic.max_grad_norm"* ]] || { echo "cli smoke: unexpected message: $msg" >&2; exit 1; }
+# A sweep file named to inject a command: the Slurm script quotes it, and runs only rfm.
+hostile="$tmp/y\$(touch PWNED).yaml"
+cp "$tmp/grid.yaml" "$hostile"
+"$rfm" sweep "$hostile" --slurm >/dev/null
+bash -n "$tmp/sweep/sweep.slurm"
+(cd "$tmp" && SLURM_ARRAY_TASK_ID=0 RFM=/bin/echo bash "$tmp/sweep/sweep.slurm" >/dev/null)
+[ ! -e "$tmp/PWNED" ] && [ ! -e PWNED ] || { echo "cli smoke: the Slurm script ran a command from a file name" >&2; exit 1; }
+echo "cli smoke: hostile sweep and config input ok"
 rm -rf "$tmp"
+
+# The Slurm path for real: a one-node cluster on this machine runs the script `rfm sweep --slurm`
+# writes, an array task is cancelled mid-run and the resubmitted array resumes it (prints
+# "skipped: <why>" where it cannot run: no root or sudo, no Debian packages).
+bash scripts/reference/slurm_check.sh "$rfm"

@@ -36,12 +36,13 @@ struct Sweep: ParsableCommand {
         }
         if slurm {
             let out = URL(fileURLWithPath: spec.out).standardizedFileURL
+            let script = try SlurmScript.make(sweepFile: URL(fileURLWithPath: file).standardizedFileURL.path, executable: executable.path,
+                                              runs: runs.count, threads: threads, out: out.path,
+                                              workingDirectory: FileManager.default.currentDirectoryPath)
             try FileManager.default.createDirectory(at: out.appendingPathComponent("slurm"), withIntermediateDirectories: true)
-            let script = SlurmScript.make(sweepFile: URL(fileURLWithPath: file).standardizedFileURL.path, executable: executable.path,
-                                          runs: runs, threads: threads, out: out.path)
             let url = out.appendingPathComponent("sweep.slurm")
             try AtomicFile.write(Data(script.utf8), to: url)
-            print("wrote \(url.path) (\(runs.count) array tasks); submit with: sbatch \(url.path)")
+            print("wrote \(url.path) (\(runs.count) array tasks); submit with: sbatch \(SlurmScript.quoted(url.path))")
             return
         }
         var selected = runs

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A configuration value after validation.
 public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
@@ -37,15 +36,13 @@ public struct RunConfig: Sendable, Equatable {
 
     /// Loads a built-in preset.
     public static func preset(_ name: String) throws -> RunConfig {
-        try RunConfig(values: validate(flatten(presetDocument(name)), source: "preset '\(name)'"))
+        try RunConfig(values: validate(presetDocument(name), source: "preset '\(name)'"))
     }
 
     /// Loads a YAML file (which may inherit a preset).
     public static func file(_ path: String) throws -> RunConfig {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigError("cannot read config file '\(path)'")
-        }
-        return try RunConfig(values: validate(flatten(document(text, source: path)), source: "'\(path)'"))
+        let text = try YAMLInput.read(path, what: "config file")
+        return try RunConfig(values: validate(document(text, source: "'\(path)'"), source: "'\(path)'"))
     }
 
     /// Loads a run folder's saved `config.yaml`, written by this or an earlier version.
@@ -55,18 +52,16 @@ public struct RunConfig: Sendable, Equatable {
     /// behaviour; any other key of an agent section other than the run's own (it cannot affect
     /// the run) takes its `paper` preset value. Any other missing key is an error.
     public static func savedRun(_ path: String) throws -> RunConfig {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigError("cannot read config file '\(path)'")
-        }
+        let text = try YAMLInput.read(path, what: "config file")
         return try savedRun(text: text, source: path)
     }
 
     /// ``savedRun(_:)`` from the YAML text itself (a checkpoint's copy); `source` names it in errors.
     public static func savedRun(text: String, source path: String) throws -> RunConfig {
-        var raw = flatten(try document(text, source: path))
+        var raw = try document(text, source: "'\(path)'")
         let agent = raw["agent"].map { "\($0)" } ?? ""
         let agentSections: Set<String> = ["rfm", "sac", "qsm", "dqs", "maxentdp", "qvpo"]
-        let defaults = flatten(try presetDocument("paper"))
+        let defaults = try presetDocument("paper")
         for key in ConfigSchema.keys where raw[key.name] == nil {
             let section = String(key.name.split(separator: ".", maxSplits: 1)[0])
             switch legacyDefaults[key.name] {
@@ -111,9 +106,21 @@ public struct RunConfig: Sendable, Equatable {
             let key = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
             let text = String(assignment[assignment.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
             guard ConfigSchema.byName[key] != nil else { throw ConfigError(Self.unknownKeyMessage(key)) }
-            raw[key] = (try? Yams.load(yaml: text)).flatMap { $0 } ?? NSNull()
+            raw[key] = try Self.overrideValue(key: key, text: text)
         }
         return try RunConfig(values: Self.validate(raw, source: "--set"))
+    }
+
+    /// The value of `--set key=text`, parsed as YAML. A value that does not parse, or an empty
+    /// one, is an error rather than null: null switches an optional option off, so only the
+    /// explicit spellings `null` and `~` do that.
+    static func overrideValue(key: String, text: String) throws -> Any {
+        let source = "--set \(key)=\(PathComponent.escaped(text))"
+        guard !text.isEmpty else {
+            throw ConfigError("\(source): empty value (write \(key)=null to switch an optional option off)")
+        }
+        guard let value = try YAMLInput.load(text, source: source) else { return NSNull() }
+        return value
     }
 
     // MARK: Typed access
@@ -169,25 +176,41 @@ public struct RunConfig: Sendable, Equatable {
         return try document(text, source: "preset '\(name)'")
     }
 
-    /// Parses YAML, resolving `inherit: PRESET` (the file's keys override the preset's).
+    /// Parses YAML into dotted keys, resolving `inherit: PRESET` (the file's keys override the
+    /// preset's). `source` names the file in errors.
     static func document(_ text: String, source: String) throws -> [String: Any] {
-        let parsed: Any?
-        do { parsed = try Yams.load(yaml: text) } catch { throw ConfigError("\(source) is not valid YAML: \(error)") }
+        let parsed = try YAMLInput.load(text, source: source)
         guard var map = parsed as? [String: Any] else { throw ConfigError("\(source) must be a YAML mapping of keys to values") }
-        guard let parent = map.removeValue(forKey: "inherit") else { return map }
+        let parent = map.removeValue(forKey: "inherit")
+        let own = try flattenUnique(map, source: source)
+        guard let parent else { return own }
         guard let name = parent as? String else { throw ConfigError("\(source): inherit must name a preset") }
-        return merge(try presetDocument(name), map)
+        return try presetDocument(name).merging(own) { _, mine in mine }
     }
 
-    static func merge(_ base: [String: Any], _ top: [String: Any]) -> [String: Any] {
-        var out = base
-        for (k, v) in top {
-            if let sub = v as? [String: Any], let baseSub = out[k] as? [String: Any] { out[k] = merge(baseSub, sub) } else { out[k] = v }
+    /// `{trainer: {steps: 5}}` → `["trainer.steps": 5]`, refusing a key given twice.
+    ///
+    /// Why: `trainer.steps: 100` next to `trainer: {steps: 200}` would otherwise resolve by
+    /// dictionary order, which changes from one process to the next.
+    static func flattenUnique(_ map: [String: Any], source: String) throws -> [String: Any] {
+        var out: [String: Any] = [:]
+        func walk(_ map: [String: Any], prefix: String) throws {
+            for k in map.keys.sorted() {
+                let name = prefix.isEmpty ? k : "\(prefix).\(k)"
+                if let sub = map[k] as? [String: Any] { try walk(sub, prefix: name); continue }
+                guard out[name] == nil else {
+                    throw ConfigError("\(source): config key '\(PathComponent.escaped(name))' is given twice (dotted and nested); keep one")
+                }
+                out[name] = map[k]
+            }
         }
+        try walk(map, prefix: "")
         return out
     }
 
-    /// `{trainer: {steps: 5}}` → `["trainer.steps": 5]`.
+    /// `{trainer: {steps: 5}}` → `["trainer.steps": 5]` (a key given twice: the last one read).
+    /// Only for reading run folders that this program wrote; user input goes through
+    /// ``flattenUnique(_:source:)``.
     static func flatten(_ map: [String: Any], prefix: String = "") -> [String: Any] {
         var out: [String: Any] = [:]
         for (k, v) in map {
@@ -200,7 +223,7 @@ public struct RunConfig: Sendable, Equatable {
     static func unknownKeyMessage(_ key: String) -> String {
         let close = ConfigSchema.keys.map(\.name).min { editDistance($0, key) < editDistance($1, key) }
         let hint = close.map { editDistance($0, key) <= 3 ? " (did you mean '\($0)'?)" : "" } ?? ""
-        return "unknown config key '\(key)'\(hint)"
+        return "unknown config key '\(PathComponent.escaped(key))'\(hint)"
     }
 
     static func validate(_ raw: [String: Any], source: String) throws -> [String: ConfigValue] {

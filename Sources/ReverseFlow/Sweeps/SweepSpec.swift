@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// A grid of training runs: tasks × agents (× variants) × seeds, from a small YAML file.
 ///
@@ -37,64 +36,81 @@ public struct SweepSpec: Sendable, Equatable {
 
     static let keys: Set<String> = ["out", "preset", "config", "tasks", "agents", "seeds", "steps", "set", "variants"]
 
-    /// Parses and checks a sweep file; errors name the file and the key.
+    /// Parses and checks a sweep file (at most ``YAMLInput/maxFileBytes``); errors name the
+    /// file and the key.
     public static func load(_ path: String) throws -> SweepSpec {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigError("cannot read sweep file \(path)")
-        }
+        let text = try YAMLInput.read(path, what: "sweep file")
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try parse(text, defaultOut: "runs/sweep-\(name)", source: path)
     }
 
+    /// Parses a sweep. Task, agent and variant names become folder names, so each must pass
+    /// ``PathComponent/validate(_:what:)``; `out` must be one path without control characters.
     public static func parse(_ text: String, defaultOut: String, source: String = "sweep") throws -> SweepSpec {
-        let root: Any?
-        do { root = try Yams.load(yaml: text) } catch { throw ConfigError("\(source): not valid YAML (\(error))") }
+        let source = PathComponent.escaped(source)
+        let root = try YAMLInput.load(text, source: source)
         guard let map = root as? [String: Any] else { throw ConfigError("\(source): expected a mapping of keys") }
-        for key in map.keys where !keys.contains(key) {
-            throw ConfigError("\(source): unknown sweep key '\(key)'; known: \(keys.sorted().joined(separator: ", "))")
+        for key in map.keys.sorted() where !keys.contains(key) {
+            throw ConfigError("\(source): unknown sweep key '\(PathComponent.escaped(key))'; known: \(keys.sorted().joined(separator: ", "))")
         }
-        func strings(_ key: String) throws -> [String] {
+        func string(_ key: String) throws -> String? {
+            guard let v = map[key] else { return nil }
+            guard let s = v as? String, !s.isEmpty else { throw ConfigError("\(source): '\(key)' must be a non-empty string, got \(describe(v))") }
+            return s
+        }
+        func list(_ key: String) throws -> [Any] {
             guard let v = map[key] else { throw ConfigError("\(source): missing '\(key)' (a list)") }
             let list = (v as? [Any]) ?? [v]
-            let out = list.map { "\($0)" }
-            guard !out.isEmpty else { throw ConfigError("\(source): '\(key)' is empty") }
+            guard !list.isEmpty else { throw ConfigError("\(source): '\(key)' is empty") }
+            return list
+        }
+        func names(_ key: String, what: String) throws -> [String] {
+            let out = try list(key).map { v -> String in
+                guard let s = v as? String else { throw ConfigError("\(source): every entry of '\(key)' must be a name, got \(describe(v))") }
+                return try PathComponent.validate(s, what: "\(source): \(what)")
+            }
             guard Set(out).count == out.count else { throw ConfigError("\(source): '\(key)' lists a value twice") }
             return out
         }
-        func assignments(_ value: Any?, _ key: String) throws -> [String] {
-            guard let value else { return [] }
-            guard let m = value as? [String: Any] else { throw ConfigError("\(source): '\(key)' must map config keys to values") }
-            return m.keys.sorted().map { "\($0)=\(m[$0]!)" }
-        }
-        let seeds = try strings("seeds").map { s -> Int in
-            guard let i = Int(s), i >= 0 else { throw ConfigError("\(source): seeds must be non-negative integers, got '\(s)'") }
+        let seeds = try list("seeds").map { s -> Int in
+            guard let i = s as? Int, i >= 0 else { throw ConfigError("\(source): seeds must be non-negative integers, got \(describe(s))") }
             return i
         }
+        guard Set(seeds).count == seeds.count else { throw ConfigError("\(source): 'seeds' lists a value twice") }
         var steps: Int?
         if let s = map["steps"] {
-            guard let i = s as? Int, i >= 1 else { throw ConfigError("\(source): 'steps' must be a positive integer") }
+            guard let i = s as? Int, i >= 1 else { throw ConfigError("\(source): 'steps' must be a positive integer, got \(describe(s))") }
             steps = i
         }
+        var chosen = ["env": "tasks", "agent": "agents", "seed": "seeds"]
+        if steps != nil { chosen["trainer.steps"] = "steps" }
         var variants: [Variant] = []
         if let v = map["variants"] {
-            guard let list = v as? [[String: Any]] else { throw ConfigError("\(source): 'variants' must be a list of {name, set}") }
+            guard let list = v as? [[String: Any]], !list.isEmpty else {
+                throw ConfigError("\(source): 'variants' must be a list of {name, set}")
+            }
             for item in list {
-                guard let name = item["name"] as? String, !name.isEmpty,
-                      name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else {
-                    throw ConfigError("\(source): every variant needs a 'name' of letters, digits, '_' or '.'")
+                guard let name = item["name"] as? String else { throw ConfigError("\(source): every variant needs a 'name'") }
+                try PathComponent.validate(name, what: "\(source): variant name")
+                for k in item.keys.sorted() where k != "name" && k != "set" {
+                    throw ConfigError("\(source): variant '\(name)' has unknown key '\(PathComponent.escaped(k))' (expected name, set)")
                 }
-                for k in item.keys where k != "name" && k != "set" {
-                    throw ConfigError("\(source): variant '\(name)' has unknown key '\(k)' (expected name, set)")
-                }
-                variants.append(Variant(name: name, assignments: try assignments(item["set"], "variants.\(name).set")))
+                variants.append(Variant(name: name, assignments: try SweepAssignments.make(item["set"], key: "variants.\(name).set", source: source, chosenBy: chosen)))
             }
             guard Set(variants.map(\.name)).count == variants.count else { throw ConfigError("\(source): two variants share a name") }
         }
-        let preset = map["preset"].map { "\($0)" }, config = map["config"].map { "\($0)" }
+        let preset = try string("preset"), config = try string("config")
         if preset != nil && config != nil { throw ConfigError("\(source): give either 'preset' or 'config', not both") }
-        return SweepSpec(out: map["out"].map { "\($0)" } ?? defaultOut, preset: preset, configFile: config,
-                         tasks: try strings("tasks"), agents: try strings("agents"), seeds: seeds, steps: steps,
-                         assignments: try assignments(map["set"], "set"), variants: variants)
+        let out = try string("out") ?? defaultOut
+        try PathComponent.validatePath(out, what: "\(source): 'out'")
+        return SweepSpec(out: out, preset: preset, configFile: config,
+                         tasks: try names("tasks", what: "task"), agents: try names("agents", what: "agent"), seeds: seeds, steps: steps,
+                         assignments: try SweepAssignments.make(map["set"], key: "set", source: source, chosenBy: chosen), variants: variants)
+    }
+
+    /// A YAML value for an error message, on one line.
+    static func describe(_ value: Any) -> String {
+        value is NSNull ? "null" : "'\(PathComponent.escaped("\(value)"))'"
     }
 
     /// Every run of the grid in a fixed order (task, agent, variant, seed): the array index

@@ -49,4 +49,48 @@ import Testing
         try c.yaml.write(to: file, atomically: true, encoding: .utf8)
         #expect(try RunConfig.file(file.path) == c)
     }
+
+    /// A key given both dotted and nested resolved by dictionary order (100 or 200 from one run
+    /// to the next); now it is refused, naming the key, wherever it appears.
+    @Test func aKeyGivenDottedAndNestedIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rfm-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("twice.yaml")
+        try "inherit: cpu\ntrainer.steps: 100\ntrainer:\n  steps: 200\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError("'\(file.path)': config key 'trainer.steps' is given twice (dotted and nested); keep one")) {
+            try RunConfig.file(file.path)
+        }
+        // A dotted key overriding the nested key of the inherited preset is not a duplicate.
+        try "inherit: cpu\ntrainer.steps: 100\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try RunConfig.file(file.path).int("trainer.steps") == 100)
+    }
+
+    /// `--set 'critic.max_grad_norm="10'` used to switch clipping off (the unparsable value
+    /// became null) and exit 0; only the explicit `null` (or YAML's `~`) does that now.
+    @Test(arguments: [
+        ("critic.max_grad_norm=\"10", "--set critic.max_grad_norm=\"10 is not valid YAML"),
+        ("critic.max_grad_norm=", "--set critic.max_grad_norm=: empty value (write critic.max_grad_norm=null to switch an optional option off)"),
+        ("critic.max_grad_norm=[10", "--set critic.max_grad_norm=[10 is not valid YAML"),
+        ("critic.max_grad_norm=*x", "--set critic.max_grad_norm=*x: line 1: YAML anchors and aliases"),
+    ])
+    func malformedSetValuesAreErrorsNotNull(assignment: String, message: String) throws {
+        do {
+            let c = try RunConfig.preset("cpu").overriding([assignment])
+            Issue.record("accepted \(assignment): critic.max_grad_norm = \(String(describing: c.optionalFloat("critic.max_grad_norm")))")
+        } catch let e as ConfigError {
+            #expect(e.message.hasPrefix(message), "\(e.message)")
+            #expect(!e.message.contains("\n"), "\(e.message)")
+        }
+    }
+
+    @Test func nullAndTildeSwitchAnOptionalOptionOff() throws {
+        for off in ["null", "~", "Null"] {
+            #expect(try RunConfig.preset("cpu").overriding(["critic.max_grad_norm=\(off)"]).optionalFloat("critic.max_grad_norm") == nil)
+        }
+        #expect(try RunConfig.preset("cpu").overriding(["critic.max_grad_norm=5"]).optionalFloat("critic.max_grad_norm") == 5)
+        #expect(throws: ConfigError("config key 'critic.lr' must be a number, got 'null'")) {
+            try RunConfig.preset("cpu").overriding(["critic.lr=null"])
+        }
+    }
 }

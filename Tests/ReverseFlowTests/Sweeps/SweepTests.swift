@@ -40,7 +40,22 @@ struct SweepTests {
         ("tasks: [pendulum]\nagents: [rfm]", "missing 'seeds'"),
         ("tasks: [pendulum]\nagents: [rfm]\nseeds: [-1]", "non-negative"),
         ("tasks: [pendulum]\nagents: [rfm, rfm]\nseeds: [0]", "twice"),
-        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nvariants:\n  - name: a b", "variant needs a 'name'"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nvariants:\n  - name: a b", "variant name 'a b' is not a valid name"),
+        // Names become folder names: one safe character set, one line naming the value.
+        ("tasks: [pendulum]\nagents: ['rfm #/../../../tmp/x']\nseeds: [0]", "agent 'rfm #/../../../tmp/x' is not a valid name"),
+        ("tasks: [../pendulum]\nagents: [rfm]\nseeds: [0]", "task '../pendulum' is not a valid name"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nvariants:\n  - name: ../up", "variant name '../up' is not a valid name"),
+        ("tasks: [pendulum]\nagents: [[rfm]]\nseeds: [0]", "every entry of 'agents' must be a name"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nout: [a, b]", "'out' must be a non-empty string, got '[\"a\", \"b\"]'"),
+        // Keys the grid itself sets: which value won depended on the order of the overrides.
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nset: {env: cartpole-swingup}", "'set' sets 'env', which the sweep's 'tasks' chooses"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nvariants:\n  - {name: a, set: {seed: 3}}", "'variants.a.set' sets 'seed', which the sweep's 'seeds' chooses"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nsteps: 9\nset: {trainer: {steps: 5}}", "'set' sets 'trainer.steps', which the sweep's 'steps' chooses"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nout: \"a\\nb\"", "'out' 'a\\nb' contains a control character"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nset:", "'set' is empty (null): give a mapping of config keys to values"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nset: {critic.hidden: [1, 2]}", "config key 'critic.hidden' must have a single value"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0]\nset: {trainer.steps: 1, trainer: {steps: 2}}", "config key 'trainer.steps' is given twice"),
+        ("tasks: [pendulum]\nagents: [rfm]\nseeds: [0, 0]", "'seeds' lists a value twice"),
     ])
     func badFiles(text: String, message: String) throws {
         do {
@@ -48,6 +63,52 @@ struct SweepTests {
             Issue.record("accepted: \(text)")
         } catch let e as ConfigError {
             #expect(e.message.contains(message), "\(e.message)")
+        }
+    }
+
+    @Test("A 50 MB or billion-laughs sweep file is one line, not gigabytes and an abort in the parser")
+    func hostileYAML() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-yaml-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let line = "  - pendulum\n"
+        let big = dir.appendingPathComponent("big.yaml")
+        try ("seeds: [0]\nagents: [sac]\ntasks:\n" + String(repeating: line, count: 50_000_000 / line.utf8.count))
+            .write(to: big, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError("sweep file '\(big.path)' is larger than 1048576 bytes (the limit for YAML input)")) {
+            try SweepSpec.load(big.path)
+        }
+        var laughs = "tasks: [pendulum]\nagents: [sac]\nseeds: [0]\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1 ... 9 { laughs += "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        #expect(throws: ConfigError("grid.yaml: line 4: YAML anchors and aliases (&name, *name) are not supported; write the values out")) {
+            try SweepSpec.parse(laughs, defaultOut: "o", source: "grid.yaml")
+        }
+    }
+
+    @Test("Set values keep their YAML type: null switches an option off, text stays text")
+    func setValues() throws {
+        let spec = try SweepSpec.parse("""
+            tasks: [pendulum]
+            agents: [sac]
+            seeds: [0]
+            set: {critic.max_grad_norm: null, rfm.estimator: noise, critic.lr: 1.0e-5, trainer: {warmup: 7}}
+            """, defaultOut: "o")
+        #expect(spec.assignments == ["critic.lr=1e-05", "critic.max_grad_norm=null", "rfm.estimator=\"noise\"", "trainer.warmup=7"])
+        let run = try spec.runs()[0]
+        #expect(run.config.optionalFloat("critic.max_grad_norm") == nil && run.config.string("rfm.estimator") == "noise")
+        #expect(run.config.double("critic.lr") == 1e-5 && run.config.int("trainer.warmup") == 7)
+        #expect(run.directory.path.hasSuffix("o/pendulum/sac/seed0"))
+    }
+
+    @Test("Every committed experiment still loads and resolves")
+    func experiments() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../experiments").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".yaml") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let spec = try SweepSpec.load(root.appendingPathComponent(file).path)
+            let runs = try spec.runs()
+            #expect(runs.allSatisfy { $0.directory.path.hasPrefix(URL(fileURLWithPath: spec.out).path + "/") }, "\(file)")
         }
     }
 
