@@ -20,7 +20,19 @@ public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
 /// Why a configuration was rejected: one line that names the key or the file.
 public struct ConfigError: Error, CustomStringConvertible, Equatable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// Control characters (a newline in a `--set` value or a YAML error quoting its input) are
+    /// escaped, so the message stays one line whatever it quotes.
+    public init(_ message: String) {
+        self.message = String(message.unicodeScalars.map { c -> String in
+            switch c {
+            case "\n": "\\n"
+            case "\r": "\\r"
+            case "\t": "\\t"
+            case _ where c.value < 0x20 || c.value == 0x7F: String(format: "\\u{%02X}", c.value)
+            default: String(c)
+            }
+        }.joined())
+    }
     public var description: String { message }
 }
 

@@ -1,7 +1,11 @@
 import Foundation
 import NeuralNet
 import ReverseFlow
+import TensorCore
 import Testing
+
+/// A property the fuzz test checks failed (not an error the program may throw).
+struct FuzzFinding: Error { let what: String; init(_ what: String) { self.what = what } }
 
 /// Fuzzing the front door: the config loader (YAML files and `--set` values), the sweep file and
 /// the checkpoint reader get mutated valid inputs for a bounded time each. Every input must end
@@ -99,9 +103,9 @@ import Testing
         let tally = Self.fuzz("sweep file", corpus: corpus, dictionary: Self.configDictionary + ["tasks: ", "agents: ", "variants:", "out: ", "../", "/"],
                               expected: Self.oneLine(ConfigError.self)) { bytes in
             let spec = try SweepSpec.parse(String(decoding: bytes, as: UTF8.self), defaultOut: "/tmp/rfm-fuzz-sweep-unused", source: "fuzz.yaml")
-            let root = URL(fileURLWithPath: "/tmp/rfm-fuzz-sweep-unused").standardizedFileURL.path
-            for run in try spec.runs() where !run.directory.standardizedFileURL.path.hasPrefix(root) && !spec.out.hasPrefix("/") {
-                throw ConfigError("run folder \(run.directory.path) escapes the sweep's out folder\nFINDING")
+            let root = URL(fileURLWithPath: spec.out).standardizedFileURL.path + "/"
+            for run in try spec.runs() where !run.directory.standardizedFileURL.path.hasPrefix(root) {
+                throw FuzzFinding("run folder \(run.directory.path) escapes the sweep's out folder \(root)")
             }
         }
         #expect(tally.findings.isEmpty, "\(tally.findings.prefix(5))")
