@@ -18,9 +18,15 @@ MUJOCO_GL=disable .venv-dmc/bin/python scripts/reference/dmc_reference.py record
 RFM_DMC_REFERENCE_DIR="$reference" swift test -c release --skip-build --filter ControlSuiteReferenceTests
 rm -rf "$reference"
 
+# The CUDA kernels compile with NVRTC for sm_80 and sm_90 with the program's options (NVRTC needs
+# no GPU and no driver), so a kernel change never reaches a GPU uncompiled.
+nvrtc_dir=$(bash scripts/fetch_nvrtc.sh)
+RFM_CUDA_LIB_DIR="$nvrtc_dir" swift test -c release --skip-build --filter KernelCompilationTests
+
 # The command line answers and its benchmark prints the documented JSON keys.
 rfm=$(swift build -c release --show-bin-path)/rfm
 "$rfm" --version
+RFM_CUDA_LIB_DIR="$nvrtc_dir" "$rfm" device --compile-only 80,90
 "$rfm" --help >/dev/null
 "$rfm" env list >/dev/null
 "$rfm" env check --env cartpole-swingup --episodes 2 --json | python3 -c '

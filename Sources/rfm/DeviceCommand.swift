@@ -25,15 +25,44 @@ struct Device: ParsableCommand {
         """)
     var updateCheck: String?
     @Option(help: "Updates compared by --update-check.") var updates = 3
+    @Option(help: """
+        Only compile the kernels with NVRTC for these compute capabilities (e.g. 80,90) and exit: \
+        needs NVRTC, no GPU and no driver.
+        """)
+    var compileOnly: String?
 
     func validate() throws {
         if let p = updateCheck, !RunConfig.presetNames.contains(p) {
             throw ValidationError("--update-check takes a preset (\(RunConfig.presetNames.joined(separator: ", "))), got '\(p)'")
         }
         try requirePositive([("--updates", updates)])
+        if compileOnly != nil, emulate || updateCheck != nil {
+            throw ValidationError("--compile-only cannot be combined with --emulate or --update-check")
+        }
+        _ = try compileCapabilities()
+    }
+
+    /// The capabilities of --compile-only, checked.
+    func compileCapabilities() throws -> [Int]? {
+        guard let list = compileOnly else { return nil }
+        let values = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0.map { (50...130).contains($0) } ?? false }) else {
+            throw ValidationError("--compile-only takes compute capabilities such as 80,90, got '\(list)'")
+        }
+        return values.compactMap { $0 }
     }
 
     func run() throws {
+        if let capabilities = try compileCapabilities() {
+            let report = try KernelCompilation.compile(capabilities: capabilities)
+            if json {
+                try printJSON(report)
+            } else {
+                print("NVRTC \(report.nvrtc) (\(report.library)) compiled Kernels/rfm_kernels.cu: "
+                      + report.cubinBytes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) bytes" }.joined(separator: ", "))
+            }
+            return
+        }
         // A CUDAError prints as one line and exits with 1.
         let device = emulate ? CUDADevice.emulated() : try CUDADevice.open()
         var check = DeviceSelfCheck(device: device)
