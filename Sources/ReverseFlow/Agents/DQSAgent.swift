@@ -147,8 +147,7 @@ public final class DQSAgent: Agent {
         Kernels.broadcastColumn(weights, into: scratch)
         Kernels.multiply(dOut, scratch, into: dOut)
         network.backward(dOut, cache: cache, gradients: gradients)
-        let norm = settings.actorMaxGradNorm.map { clipGlobalNorm(gradientList, maxNorm: $0) } ?? globalNorm(gradientList)
-        optimizer.step(gradientList)
+        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
 
         // 3. Critic.
         let c = critic.update(states: batch.observations, actions: batch.actions, rewards: batch.rewards,

@@ -131,13 +131,10 @@ public final class QSMAgent: Agent {
 
         // Regression of ε_θ onto the targets.
         let prediction = network.forward(states: batch.observations, latents: noisy, times: times, temperature: tau, cache: cache)
-        let loss = Kernels.meanSquaredError(prediction, targets)
         let dOut = workspace.matrix(b, d)
-        Kernels.subtract(prediction, targets, into: dOut)
-        Kernels.scale(dOut, by: 2 / Float(prediction.count), into: dOut)
+        let loss = meanSquaredErrorGradient(prediction: prediction, target: targets, into: dOut)
         network.backward(dOut, cache: cache, gradients: gradients)
-        let norm = settings.actorMaxGradNorm.map { clipGlobalNorm(gradientList, maxNorm: $0) } ?? globalNorm(gradientList)
-        optimizer.step(gradientList)
+        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
         return [
             "critic/loss": Double(c.loss), "critic/grad_norm": Double(c.gradientNorm), "critic/target_mean": Double(c.targetMean),
             "actor/loss": loss, "actor/grad_norm": Double(norm),

@@ -191,10 +191,8 @@ public final class RFMAgent: Agent {
     /// drawn on the host; acting returns its actions to the host anyway.)
     private func evaluationLatents(_ states: Tensor) -> Tensor {
         let p = settings.evaluationParticles, d = critic.actionDim
-        let hostStates = states.device == nil ? states : states.copy(to: nil)
         let noise = Tensor(rows: states.rows * p, cols: d, on: nil), row = Tensor(rows: p, cols: d, on: nil)
-        for i in 0..<states.rows {
-            var stream = RandomStream(seed: stateHash(hostStates.data + i * states.cols, states.cols), stream: 0xE7A1)
+        for (i, var stream) in StateSeededStreams.perRow(states, purpose: .rfmEvaluation).enumerated() {
             stream.fillNormal(row)
             Kernels.copy(row.matrix, into: noise.rows((i * p)..<((i + 1) * p)))
         }
@@ -202,7 +200,7 @@ public final class RFMAgent: Agent {
         y.assign(noise)
         // A stochastic sampler's step noise also comes from the states, so evaluation stays a
         // function of the observations.
-        var stepNoise = RandomStream(seed: stateHash(hostStates.data, hostStates.count), stream: 0xE7A2)
+        var stepNoise = StateSeededStreams.whole(states, purpose: .rfmStepNoise)
         policy.generate(y, states: states, temperature: temperature, rng: &stepNoise)
         return y
     }
@@ -218,16 +216,4 @@ public final class RFMAgent: Agent {
     public func restoreScalars(_ s: [String: Double]) throws {
         updates = Int(try ActorCriticState.restore(s, optimizer: learner.optimizer, critic: critic, agentKeys: ["updates"])["updates"]!)
     }
-}
-
-/// A 64-bit hash of a row of floats (their bit patterns, position-mixed), used to seed the
-/// evaluation noise of a state.
-func stateHash(_ row: UnsafePointer<Float>, _ n: Int) -> UInt64 {
-    var h: UInt64 = 0x9E37_79B9_7F4A_7C15
-    for j in 0..<n {
-        var x = UInt64(row[j].bitPattern) &+ 0x9E37_79B9 &* UInt64(j + 1)
-        x ^= x >> 33; x = x &* 0xFF51_AFD7_ED55_8CCD; x ^= x >> 33
-        h = (h ^ x) &* 0xC4CE_B9FE_1A85_EC53
-    }
-    return h
 }

@@ -121,8 +121,7 @@ public final class SACAgent: Agent {
         Kernels.tanhGaussianBackward(actionGradient: dQ, actions: s.actions, std: s.std, noise: s.noise,
                                      insideClip: s.clipped, alpha: a, into: dOut)
         actor.backward(dOut, cache: cache, gradients: actorGradients)
-        let actorNorm = settings.actorMaxGradNorm.map { clipGlobalNorm(actorGradientList, maxNorm: $0) } ?? globalNorm(actorGradientList)
-        actorOptimizer.step(actorGradientList)
+        let actorNorm = actorOptimizer.step(actorGradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
 
         // Temperature: ∂/∂log α of mean(α(−log π − H̄)) = α·mean(−log π − H̄).
         let meanLogProb = Float(Kernels.sum(s.logProbs) / Double(b))

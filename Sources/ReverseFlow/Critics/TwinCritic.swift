@@ -129,12 +129,7 @@ public final class TwinCritic {
             Kernels.subtract(q, y, into: dq)
             Kernels.scale(dq, by: 2 / Float(b), into: dq)
             online[i].backward(dq, cache: caches[i], gradients: gradients[i])
-            if let clip = settings.maxGradNorm {
-                norm += clipGlobalNorm(gradientLists[i], maxNorm: clip)
-            } else {
-                norm += globalNorm(gradientLists[i])
-            }
-            optimizers[i].step(gradientLists[i])
+            norm += optimizers[i].step(gradientLists[i], clippingGlobalNormTo: settings.maxGradNorm)
         }
         for i in 0..<2 { polyakUpdate(target: targetLists[i], online: onlineLists[i], tau: settings.tau) }
         return Metrics(loss: Float(loss / 2), gradientNorm: norm / 2, targetMean: Float(Kernels.sum(y) / Double(b)))

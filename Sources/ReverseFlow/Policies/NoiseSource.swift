@@ -15,13 +15,11 @@ struct NoiseSource {
         row = Tensor(count: 0)
     }
 
-    /// One stream per row of `states` `[B, S]`, seeded by a hash of the row's bits (stream 0xE7A1,
-    /// as the RFM agent's evaluation noise).
-    /// (States on a device are read back for the hash.)
+    /// One stream per row of `states` `[B, S]`, seeded by the row (``StateSeededStreams``, with the
+    /// RFM agent's evaluation purpose).
     init(seededBy states: Tensor, width: Int) {
         shared = nil
-        let host = states.device == nil ? states : states.copy(to: nil)
-        perRow = (0..<states.rows).map { RandomStream(seed: stateHash(host.data + $0 * states.cols, states.cols), stream: 0xE7A1) }
+        perRow = StateSeededStreams.perRow(states, purpose: .rfmEvaluation)
         row = Tensor(rows: 1, cols: width, on: nil)
     }
 

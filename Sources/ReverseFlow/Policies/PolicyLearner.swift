@@ -73,13 +73,10 @@ public final class PolicyLearner {
         let network = policy.network
         let prediction = network.forward(states: states, latents: points.latents, times: points.times,
                                          temperature: temperature, cache: cache)
-        let loss = Kernels.meanSquaredError(prediction, targets)
         let dOut = workspace.matrix(prediction.rows, prediction.cols)
-        Kernels.subtract(prediction, targets, into: dOut)
-        Kernels.scale(dOut, by: 2 / Float(prediction.count), into: dOut)
+        let loss = meanSquaredErrorGradient(prediction: prediction, target: targets, into: dOut)
         network.backward(dOut, cache: cache, gradients: gradients)
-        let norm = settings.maxGradNorm.map { clipGlobalNorm(gradientList, maxNorm: $0) } ?? globalNorm(gradientList)
-        optimizer.step(gradientList)
+        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.maxGradNorm)
         let s = estimate.summary
         return Metrics(loss: Float(loss), gradientNorm: norm, ess: s.ess, coefficient: s.coefficient, qMean: s.qMean, qStd: s.qStd)
     }

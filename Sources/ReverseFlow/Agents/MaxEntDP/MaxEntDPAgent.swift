@@ -105,11 +105,9 @@ public final class MaxEntDPAgent: Agent {
         // Best of P candidates per state under the target critics, the noise seeded by the state.
         let p = settings.evaluationCandidates
         let state = workspace.matrix(1, observations.cols), q = workspace.matrix(p, 1)
-        // The hash needs the states' bits, and the pick the candidates' values: read back from a device.
-        let hostStates = observations.onDevice ? observations.copy(to: nil) : observations
-        for i in 0..<b {
+        // (The pick needs the candidates' values: read back from a device.)
+        for (i, var stream) in StateSeededStreams.perRow(observations, purpose: .maxEntDPEvaluation).enumerated() {
             Kernels.copy(observations.rows(i..<(i + 1)), into: state.matrix)
-            var stream = RandomStream(seed: stateHash(hostStates.data + i * observations.cols, observations.cols), stream: 0xD1FF)
             let candidates = sampler.sample(states: state, particles: p, temperature: temperature, rng: &stream)
             critic.evaluateTargetMinimum(states: state, actions: candidates, values: q)
             let values = q.toArray()
@@ -162,13 +160,10 @@ public final class MaxEntDPAgent: Agent {
 
         // 4. Actor regression onto ε̂.
         let prediction = network.forward(states: batch.observations, latents: xt, times: logSNR, temperature: lambda, cache: cache)
-        let loss = Kernels.meanSquaredError(prediction, estimate.noise)
         let dOut = workspace.matrix(b, d)
-        Kernels.subtract(prediction, estimate.noise, into: dOut)
-        Kernels.scale(dOut, by: 2 / Float(prediction.count), into: dOut)
+        let loss = meanSquaredErrorGradient(prediction: prediction, target: estimate.noise, into: dOut)
         network.backward(dOut, cache: cache, gradients: gradients)
-        let norm = settings.actorMaxGradNorm.map { clipGlobalNorm(gradientList, maxNorm: $0) } ?? globalNorm(gradientList)
-        optimizer.step(gradientList)
+        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
         updates += 1
         return [
             "critic/loss": Double(c.loss), "critic/grad_norm": Double(c.gradientNorm), "critic/target_mean": Double(c.targetMean),

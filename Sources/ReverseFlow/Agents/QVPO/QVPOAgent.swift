@@ -119,11 +119,8 @@ public final class QVPOAgent: Agent {
         if deterministic {
             let p = settings.evaluationSamples
             let state = workspace.matrix(1, observations.cols)
-            // The hash needs the states' bits: read back from a device.
-            let hostStates = observations.device == nil ? observations : observations.copy(to: nil)
-            for i in 0..<b {
+            for (i, var stream) in StateSeededStreams.perRow(observations, purpose: .qvpoEvaluation).enumerated() {
                 Kernels.copy(observations.rows(i..<(i + 1)), into: state.matrix)
-                var stream = RandomStream(seed: stateHash(hostStates.data + i * observations.cols, observations.cols), stream: 0x0F0E)
                 let candidates = diffusion.sample(states: state, particles: p, rng: &stream)
                 best(of: candidates, states: state, particles: p, useTarget: false, into: actions.rows(i..<(i + 1)))
             }
@@ -267,8 +264,7 @@ public final class QVPOAgent: Agent {
         zero.fill(0)
         Kernels.groupAffine(diff, scale: rowScale, shift: zero, shiftScale: rowScale, into: diff)
         network.backward(diff, cache: cache, gradients: gradients)
-        let norm = settings.actorMaxGradNorm.map { clipGlobalNorm(gradientList, maxNorm: $0) } ?? globalNorm(gradientList)
-        optimizer.step(gradientList)
+        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
         return (loss, norm)
     }
 
