@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# TensorBoard's own reader checks the run folders' event files (TensorBoardLogTests).
+bash scripts/reference/tensorboard_venv.sh
 swift build -c release --build-tests
 swift test -c release --skip-build
 
