@@ -85,6 +85,15 @@ import json, sys
 r = json.load(sys.stdin)
 assert len(r["returns"]) == 2, r
 print("cli smoke: train and eval ok")'
+# The Python package installs with pip and loads that run (PythonPolicyTests checks its numbers).
+python="$PWD/.venv-tb/bin/python"
+"$python" -m pip install --quiet ./python
+"$python" python/tests/test_random.py
+(cd "$tmp" && "$python" -c '
+import rfm
+a = rfm.load("run").act([1.0, 0.0, 0.0])
+assert a.shape == (1,) and abs(a[0]) <= 1, a
+print("cli smoke: python package ok")')
 
 # Run-folder promises across processes (docs/reliability.md): evaluating a run while it trains
 # changes none of its files and loses none of its rows; a second trainer on the folder is refused
