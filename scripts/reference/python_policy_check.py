@@ -8,6 +8,7 @@ agent produced for the same run (PythonPolicyTests writes them):
 - the derived noise itself equals the Swift noise (within 1e-6, the float32 C library's log/cos);
 - `rfm eval RUN --episodes 2 --seed 7`'s returns from the package's Pendulum (RFM: replaying the
   Swift episodes' particle noise): within 1e-3 relative.
+- a checkpoint with one flipped bit fails the file_crc32 check.
 Prints the largest differences; exits non-zero on the first failure.
 """
 import json
@@ -47,6 +48,16 @@ def main(run: str, expected_path: str) -> None:
     rel = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(returns, expected["evalReturns"]))
     line += f"; eval returns {[round(r, 4) for r in returns]} vs Swift {[round(r, 4) for r in expected['evalReturns']]} (max rel {rel:.3g})"
     assert rel <= 1e-3, line
+    # One flipped bit in the checkpoint is caught by its file_crc32.
+    from rfm.checkpoint import CheckpointError, verify
+    data = bytearray((pathlib.Path(run) / "checkpoints" / "latest.safetensors").read_bytes())
+    verify(bytes(data))
+    data[len(data) // 2] ^= 0x10
+    try:
+        verify(bytes(data))
+        raise AssertionError("a corrupted checkpoint passed file_crc32")
+    except CheckpointError:
+        pass
     print(line)
     print("python policy check: ok")
 
