@@ -101,8 +101,13 @@ public final class Trainer {
         }
         let tb = TensorBoardLog.directory(in: runDirectory)
         do {
-            tensorboard = config.bool("trainer.tensorboard")
-                ? try TensorBoardLog(runDirectory: runDirectory, resumingAt: resume ? state.step : nil) : nil
+            if config.bool("trainer.tensorboard") {
+                tensorboard = try TensorBoardLog(runDirectory: runDirectory, resumingAt: resume ? state.step : nil)
+            } else {
+                // Switched off on resume: the files written so far still lose the rows after the checkpoint.
+                if resume, fm.fileExists(atPath: tb.path) { try TensorBoardLog.cutBack(tb, toStep: state.step) }
+                tensorboard = nil
+            }
         } catch {
             throw FileWriteError(path: tb.path, error)
         }

@@ -26,8 +26,7 @@ public final class TensorBoardLog {
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         if let step { try Self.cutBack(directory, toStep: step) }
-        let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: "/", with: "_")
-        let stem = "events.out.tfevents.\(Int(now.timeIntervalSince1970)).\(host)"
+        let stem = "events.out.tfevents.\(Int(now.timeIntervalSince1970)).\(Self.hostName())"
         var url = directory.appendingPathComponent(stem)
         var n = 1
         while fm.fileExists(atPath: url.path) {  // a resume within the same second
@@ -43,6 +42,19 @@ public final class TensorBoardLog {
     }
 
     deinit { try? handle.close() }
+
+    /// The machine's name as `gethostname` gives it (no DNS lookup, which can hang on a cluster
+    /// node), reduced to `[A-Za-z0-9._-]` for a file name.
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let safe = String(name.unicodeScalars.map { c -> Character in
+            ("0"..."9").contains(c) || ("a"..."z").contains(c) || ("A"..."Z").contains(c) || "._-".unicodeScalars.contains(c)
+                ? Character(c) : "_"
+        })
+        return safe.isEmpty ? "localhost" : safe
+    }
 
     /// Appends one row's finite scalars (as `metrics.jsonl` writes non-finite ones as null, which
     /// reads back as absent) at `step`, tags sorted.

@@ -39,6 +39,25 @@ import Testing
         #expect([UInt8](try Data(contentsOf: files[0])) == kept)
     }
 
+    /// Resumed with `trainer.tensorboard` switched off, a run writes no new file but still cuts
+    /// the old one back to the checkpoint (row 250, written after it, goes).
+    @Test func switchedOffOnResumeStillCutsBack() throws {
+        let run = TrainerTests.folder()
+        let first = try Trainer(config: try TrainerTests.tiny("sac"), runDirectory: run, resume: false)
+        first.report = { _ in }
+        first.stopAfterSteps = 260
+        try first.run()
+        let before = try Self.eventFiles(run)
+        let written = try Data(contentsOf: before[0])
+        let resumed = try Trainer(config: try TrainerTests.tiny("sac").overriding(["trainer.tensorboard=false"]),
+                                  runDirectory: run, resume: true)
+        resumed.report = { _ in }
+        try resumed.run()
+        let after = try Self.eventFiles(run)
+        let kept = try Data(contentsOf: after[0])
+        #expect(after == before && kept.count < written.count && written.prefix(kept.count) == kept)
+    }
+
     @Test func switchedOffWritesNoEventFiles() throws {
         let run = TrainerTests.folder()
         let t = try Trainer(config: try TrainerTests.tiny("sac", steps: 100).overriding(["trainer.tensorboard=false"]),
