@@ -89,6 +89,7 @@ print("cli smoke: train and eval ok")'
 python="$PWD/.venv-tb/bin/python"
 "$python" -m pip install --quiet ./python
 "$python" python/tests/test_random.py
+"$python" python/tests/test_config.py
 (cd "$tmp" && "$python" -c '
 import rfm
 a = rfm.load("run").act([1.0, 0.0, 0.0])
