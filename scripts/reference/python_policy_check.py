@@ -25,6 +25,16 @@ from rfm.pendulum import evaluate  # noqa: E402
 def main(run: str, expected_path: str) -> None:
     expected = json.loads(pathlib.Path(expected_path).read_text())
     policy = rfm.load(run)
+    # One flipped bit in the checkpoint is caught by its file_crc32.
+    from rfm.checkpoint import CheckpointError, verify
+    data = bytearray((pathlib.Path(run) / "checkpoints" / "latest.safetensors").read_bytes())
+    verify(bytes(data))
+    data[len(data) // 2] ^= 0x10
+    try:
+        verify(bytes(data))
+        raise AssertionError("a corrupted checkpoint passed file_crc32")
+    except CheckpointError:
+        pass
     obs = np.array(expected["observations"], dtype=np.float32)
     want = np.array(expected["actions"], dtype=np.float32)
     got = policy.act(obs, deterministic=True)
@@ -40,6 +50,10 @@ def main(run: str, expected_path: str) -> None:
         noise_diff = float(np.abs(mine - noise).max())
         line += f", {explicit:.3g} (Swift noise passed in); max |Δnoise| {noise_diff:.3g}"
         assert explicit <= 1e-5 and noise_diff <= 1e-6, line
+    if not expected["evalReturns"]:  # a task the package does not simulate
+        print(line)
+        print("python policy check: ok")
+        return
     # RFM: with the Swift run's per-step noise replayed (derived from the observations' bits, it
     # would differ from the first last-bit difference of an action on).
     replay = [[np.array(z, dtype=np.float32).reshape(policy.particles(True), -1) for z in episode]
@@ -48,16 +62,6 @@ def main(run: str, expected_path: str) -> None:
     rel = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(returns, expected["evalReturns"]))
     line += f"; eval returns {[round(r, 4) for r in returns]} vs Swift {[round(r, 4) for r in expected['evalReturns']]} (max rel {rel:.3g})"
     assert rel <= 1e-3, line
-    # One flipped bit in the checkpoint is caught by its file_crc32.
-    from rfm.checkpoint import CheckpointError, verify
-    data = bytearray((pathlib.Path(run) / "checkpoints" / "latest.safetensors").read_bytes())
-    verify(bytes(data))
-    data[len(data) // 2] ^= 0x10
-    try:
-        verify(bytes(data))
-        raise AssertionError("a corrupted checkpoint passed file_crc32")
-    except CheckpointError:
-        pass
     print(line)
     print("python policy check: ok")
 
