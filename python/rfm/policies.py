@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from .networks import MLP, VelocityNetwork, relu
+from .networks import MLP, VelocityNetwork, gelu, relu
 from .random import evaluation_noise
 
 
@@ -119,7 +119,6 @@ class SACPolicy:
     tanh(μ + σ·ε) with log σ clipped to [`sac.log_std_min`, `sac.log_std_max`]."""
 
     def __init__(self, config, tensors, scalars, observation_size, action_size):
-        from .networks import gelu
         self.actor = MLP(tensors, "actor", gelu, residual_blocks=True)
         self.action_size = action_size
         self.log_std = (np.float32(config["sac.log_std_min"]), np.float32(config["sac.log_std_max"]))
