@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# TensorBoard's own reader checks the run folders' event files (TensorBoardLogTests).
+bash scripts/reference/tensorboard_venv.sh
 swift build -c release --build-tests
 swift test -c release --skip-build
 
@@ -89,6 +91,16 @@ import json, sys
 r = json.load(sys.stdin)
 assert len(r["returns"]) == 2, r
 print("cli smoke: train and eval ok")'
+# The Python package installs with pip and loads that run (PythonPolicyTests checks its numbers).
+python="$PWD/.venv-tb/bin/python"
+"$python" -m pip install --quiet ./python
+"$python" python/tests/test_random.py
+"$python" python/tests/test_config.py
+(cd "$tmp" && "$python" -c '
+import rfm
+a = rfm.load("run").act([1.0, 0.0, 0.0])
+assert a.shape == (1,) and abs(a[0]) <= 1, a
+print("cli smoke: python package ok")')
 
 # Run-folder promises across processes (docs/reliability.md): evaluating a run while it trains
 # changes none of its files and loses none of its rows; a second trainer on the folder is refused

@@ -185,19 +185,27 @@ public final class RFMAgent: Agent {
         if let latentsOut { Kernels.gatherRows(latents, picks, groupSize: particles, into: latentsOut) }
     }
 
-    /// Evaluation noise: each state's particles start from normals seeded by a hash of the
-    /// state's bits, so the same observation always gives the same action.
+    /// Evaluation noise `[B·P, d]` on the host: each state's P particles start from normals
+    /// seeded by a hash of the state's bits, so the same observation always gives the same
+    /// action. Public so that other implementations (the Python package, `python/`) can be
+    /// checked against the very noise deterministic acting starts from.
     /// (The hash needs the states' bits, so states on a device are read back and the noise is
     /// drawn on the host; acting returns its actions to the host anyway.)
-    private func evaluationLatents(_ states: Tensor) -> Tensor {
+    public func evaluationNoise(_ states: Tensor) -> Tensor {
         let p = settings.evaluationParticles, d = critic.actionDim
         let noise = Tensor(rows: states.rows * p, cols: d, on: nil), row = Tensor(rows: p, cols: d, on: nil)
         for (i, var stream) in StateSeededStreams.perRow(states, purpose: .rfmEvaluation).enumerated() {
             stream.fillNormal(row)
             Kernels.copy(row.matrix, into: noise.rows((i * p)..<((i + 1) * p)))
         }
-        let y = workspace.matrix(states.rows * p, d)
-        y.assign(noise)
+        return noise
+    }
+
+    /// The evaluation latents: ``evaluationNoise(_:)`` carried through the policy.
+    private func evaluationLatents(_ states: Tensor) -> Tensor {
+        let hostStates = states.device == nil ? states : states.copy(to: nil)
+        let y = workspace.matrix(states.rows * settings.evaluationParticles, critic.actionDim)
+        y.assign(evaluationNoise(states))
         // A stochastic sampler's step noise also comes from the states, so evaluation stays a
         // function of the observations.
         var stepNoise = StateSeededStreams.whole(states, purpose: .rfmStepNoise)

@@ -9,6 +9,8 @@ public enum ConfigSchema {
         case optionalNumber(ClosedRange<Double>)
         case choice([String])
         case text
+        /// `true` or `false`.
+        case boolean
     }
 
     public struct Key: Sendable {
@@ -33,6 +35,7 @@ public enum ConfigSchema {
         Key(name: "trainer.eval_episodes", kind: .integer(positive), help: "episodes per evaluation"),
         Key(name: "trainer.log_interval", kind: .integer(positive), help: "environment steps between training-metric rows"),
         Key(name: "trainer.checkpoint_interval", kind: .integer(positive), help: "environment steps between checkpoints"),
+        Key(name: "trainer.tensorboard", kind: .boolean, help: "also write TensorBoard event files (RUN/tb/) of the metric rows"),
         Key(name: "critic.hidden", kind: .integer(positive), help: "critic layer width"),
         Key(name: "critic.layers", kind: .integer(positive), help: "critic hidden layers"),
         Key(name: "critic.lr", kind: .number(1e-8...1), help: "critic Adam learning rate"),

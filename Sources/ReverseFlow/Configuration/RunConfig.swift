@@ -6,9 +6,11 @@ public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
     case number(Double)
     case null
     case text(String)
+    case boolean(Bool)
 
     public var description: String {
         switch self {
+        case .boolean(let v): v ? "true" : "false"
         case .integer(let v): String(v)
         case .number(let v): String(v)
         case .null: "null"
@@ -79,6 +81,7 @@ public struct RunConfig: Sendable, Equatable {
             switch legacyDefaults[key.name] {
             case .value(let v)?: raw[key.name] = v
             case .integer(let v)?: raw[key.name] = v
+            case .boolean(let v)?: raw[key.name] = v
             case .sameAs(let other)?: raw[key.name] = raw[other]
             case nil:
                 if agentSections.contains(section) && section != agent, let value = defaults[key.name] { raw[key.name] = value }
@@ -88,7 +91,7 @@ public struct RunConfig: Sendable, Equatable {
     }
 
     /// How a key added after runs were saved is filled for those runs.
-    enum LegacyDefault: Sendable { case value(String), integer(Int), sameAs(String) }
+    enum LegacyDefault: Sendable { case value(String), integer(Int), boolean(Bool), sameAs(String) }
 
     /// Keys added after the first runs were saved, each with the value those runs trained with.
     static let legacyDefaults: [String: LegacyDefault] = [
@@ -99,6 +102,8 @@ public struct RunConfig: Sendable, Equatable {
         "sac.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "sac.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
         "qsm.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "qsm.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
         "dqs.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "dqs.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
+        // TensorBoard files change no number of a run; older runs get them when resumed.
+        "trainer.tensorboard": .boolean(true),
     ]
 
     /// Returns the configuration with `key=value` overrides applied and validated.
@@ -109,6 +114,7 @@ public struct RunConfig: Sendable, Equatable {
             case .number(let v): v
             case .null: NSNull()
             case .text(let v): v
+            case .boolean(let v): v
             }
         }
         for assignment in assignments {
@@ -155,6 +161,11 @@ public struct RunConfig: Sendable, Equatable {
     public func optionalFloat(_ key: String) -> Float? {
         if case .null = values[key] { return nil }
         return float(key)
+    }
+
+    public func bool(_ key: String) -> Bool {
+        guard case .boolean(let v) = values[key] else { preconditionFailure("config key \(key) is not a boolean") }
+        return v
     }
 
     public func string(_ key: String) -> String {
@@ -283,6 +294,10 @@ public struct RunConfig: Sendable, Equatable {
         case .text:
             guard let v = value as? String, !v.isEmpty else { throw fail("a non-empty string") }
             return .text(v)
+        case .boolean:
+            // `type(of:)`: where Foundation bridges, 1 would otherwise pass as true.
+            guard let v = value as? Bool, type(of: value) == Bool.self else { throw fail("true or false") }
+            return .boolean(v)
         }
     }
 }

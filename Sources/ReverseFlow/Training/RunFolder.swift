@@ -3,7 +3,7 @@ import NeuralNet
 
 extension Trainer {
     /// The files that make a folder hold a run (any one of them is enough).
-    static let runFiles = ["config.yaml", "metrics.csv", "metrics.jsonl", "summary.json", "checkpoints/latest.safetensors"]
+    static let runFiles = ["config.yaml", "metrics.csv", "metrics.jsonl", "summary.json", "checkpoints/latest.safetensors", "tb"]
 
     /// Locks `runDirectory` (creating it for a new run) and checks that it suits the request:
     /// a new run needs a folder holding no run; a resumed one needs a checkpoint and a
@@ -39,8 +39,9 @@ extension Trainer {
         return lock
     }
 
-    /// Keys that may change between a checkpoint and its resumption: only how long the run goes on.
-    public static let resumableKeys: Set<String> = ["trainer.steps"]
+    /// Keys that may change between a checkpoint and its resumption: how long the run goes on, and
+    /// whether it also writes TensorBoard files (which no number of the run depends on).
+    public static let resumableKeys: Set<String> = ["trainer.steps", "trainer.tensorboard"]
 
     /// Refuses to resume when the run's `config.yaml` was edited since the checkpoint in a key the
     /// run's state depends on (its seed, its sizes, its hyperparameters): the random streams and

@@ -12,7 +12,8 @@ public struct DivergenceError: Error, CustomStringConvertible {
 /// step; evaluations, metric rows and atomic checkpoints at their intervals; exact resume.
 ///
 /// The run folder holds `config.yaml` (resolved), `metrics.csv`, `metrics.jsonl`,
-/// `learning_curve.svg`, `checkpoints/latest.safetensors` and, at the end, `summary.json`.
+/// `learning_curve.svg`, `checkpoints/latest.safetensors`, `tb/` (TensorBoard event files, unless
+/// `trainer.tensorboard` is false) and, at the end, `summary.json`.
 ///
 /// With a `device` (a GPU), the agent's parameters, optimiser state and the replay buffer live
 /// there and every update runs there; the environment stays on the host, so an observation goes
@@ -27,6 +28,8 @@ public final class Trainer {
     let env: Environment
     let evalEnv: Environment
     let log: MetricsLog
+    /// The metric rows again as TensorBoard events (`trainer.tensorboard`).
+    let tensorboard: TensorBoardLog?
     var state: TrainerState
     var actRNG: RandomStream, updateRNG: RandomStream, replayRNG: RandomStream, warmupRNG: RandomStream
     var evaluations: [(step: Int, mean: Double, std: Double)] = []
@@ -95,6 +98,18 @@ public final class Trainer {
             log = try MetricsLog(directory: runDirectory, columns: Self.columns(agent: config.string("agent")))
             state = TrainerState()
             state.observation = env.reset(seed: Self.episodeSeed(seed, 0))
+        }
+        let tb = TensorBoardLog.directory(in: runDirectory)
+        do {
+            if config.bool("trainer.tensorboard") {
+                tensorboard = try TensorBoardLog(runDirectory: runDirectory, resumingAt: resume ? state.step : nil)
+            } else {
+                // Switched off on resume: the files written so far still lose the rows after the checkpoint.
+                if resume, fm.fileExists(atPath: tb.path) { try TensorBoardLog.cutBack(tb, toStep: state.step) }
+                tensorboard = nil
+            }
+        } catch {
+            throw FileWriteError(path: tb.path, error)
         }
     }
 
@@ -203,7 +218,10 @@ public final class Trainer {
                 }
                 progress.event(String(format: "step %d: eval return %.1f ± %.1f over %d episodes", step, mean, std, returns.count))
             }
-            if !row.isEmpty { try writing(log.csvURL) { try log.append(step: step, row) } }
+            if !row.isEmpty {
+                try writing(log.csvURL) { try log.append(step: step, row) }
+                if let tensorboard { try writing(tensorboard.fileURL) { try tensorboard.append(step: step, row) } }
+            }
             progress.tick(step: step, lastEvaluation: state.lastEvaluation)
             if step % config.int("trainer.checkpoint_interval") == 0 || step == total { try saveCheckpoint() }
             if let signal = stopRequested() {

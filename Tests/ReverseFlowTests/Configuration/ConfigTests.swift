@@ -16,6 +16,10 @@ import Testing
     @Test func overridesAreTypedAndValidated() throws {
         let c = try RunConfig.preset("cpu").overriding(["rfm.temperature=0.1", "critic.max_grad_norm=null", "agent=sac"])
         #expect(c.double("rfm.temperature") == 0.1 && c.optionalFloat("critic.max_grad_norm") == nil && c.string("agent") == "sac")
+        // A boolean key, and its round trip through a run folder's config.yaml.
+        let off = try RunConfig.preset("cpu").overriding(["trainer.tensorboard=false"])
+        #expect(try RunConfig.preset("cpu").bool("trainer.tensorboard") && !off.bool("trainer.tensorboard"))
+        #expect(try RunConfig.savedRun(text: off.yaml, source: "config.yaml") == off)
     }
 
     @Test(arguments: [
@@ -25,6 +29,8 @@ import Testing
         ("rfm.estimator=best", "config key 'rfm.estimator' must be one of optimal, noise, gradient, fixed, got 'best'"),
         ("critic.discount=1.5", "config key 'critic.discount' must be in 0.0...1.0, got '1.5'"),
         ("nonsense", "--set expects key=value, got 'nonsense'"),
+        ("trainer.tensorboard=1", "config key 'trainer.tensorboard' must be true or false, got '1'"),
+        ("trainer.tensorboard=yes please", "config key 'trainer.tensorboard' must be true or false, got 'yes please'"),
     ])
     func badOverridesFailWithOneLineNamingTheKey(assignment: String, message: String) throws {
         #expect(throws: ConfigError(message)) { try RunConfig.preset("cpu").overriding([assignment]) }
