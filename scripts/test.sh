@@ -18,6 +18,16 @@ MUJOCO_GL=disable .venv-dmc/bin/python scripts/reference/dmc_reference.py record
 RFM_DMC_REFERENCE_DIR="$reference" swift test -c release --skip-build --filter ControlSuiteReferenceTests
 rm -rf "$reference"
 
+# The Gymnasium MuJoCo v5 tasks against Gymnasium itself: whole episodes (to the time limit, or to
+# termination where a task falls), every step, three seeds per task, recorded now by Gymnasium
+# 1.2.2 in its own virtual environment and replayed by the Swift tasks from the same qpos, qvel
+# (the committed fixtures keep only every 100th step of one seed).
+bash scripts/reference/gym_venv.sh
+reference=$(mktemp -d)
+MUJOCO_GL=disable .venv-gym/bin/python scripts/reference/gym_reference.py record --out "$reference" --seeds 0,1,2
+RFM_GYM_REFERENCE_DIR="$reference" swift test -c release --skip-build --filter GymnasiumReferenceTests
+rm -rf "$reference"
+
 # The command line answers and its benchmark prints the documented JSON keys.
 rfm=$(swift build -c release --show-bin-path)/rfm
 "$rfm" --version
