@@ -80,6 +80,7 @@ public struct RunConfig: Sendable, Equatable {
             case .value(let v)?: raw[key.name] = v
             case .integer(let v)?: raw[key.name] = v
             case .sameAs(let other)?: raw[key.name] = raw[other]
+            case .null?: raw[key.name] = NSNull()
             case nil:
                 if agentSections.contains(section) && section != agent, let value = defaults[key.name] { raw[key.name] = value }
             }
@@ -88,7 +89,7 @@ public struct RunConfig: Sendable, Equatable {
     }
 
     /// How a key added after runs were saved is filled for those runs.
-    enum LegacyDefault: Sendable { case value(String), integer(Int), sameAs(String) }
+    enum LegacyDefault: Sendable { case value(String), integer(Int), sameAs(String), null }
 
     /// Keys added after the first runs were saved, each with the value those runs trained with.
     static let legacyDefaults: [String: LegacyDefault] = [
@@ -99,6 +100,9 @@ public struct RunConfig: Sendable, Equatable {
         "sac.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "sac.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
         "qsm.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "qsm.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
         "dqs.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "dqs.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
+        // Gymnasium task options: older runs had the v5 defaults.
+        "gym.forward_reward_weight": .null, "gym.ctrl_cost_weight": .null, "gym.contact_cost_weight": .null,
+        "gym.healthy_reward": .null, "gym.reset_noise_scale": .null, "gym.terminate_when_unhealthy": .null,
     ]
 
     /// Returns the configuration with `key=value` overrides applied and validated.
@@ -155,6 +159,21 @@ public struct RunConfig: Sendable, Equatable {
     public func optionalFloat(_ key: String) -> Float? {
         if case .null = values[key] { return nil }
         return float(key)
+    }
+
+    /// A number, or nil where the key is null.
+    public func optionalDouble(_ key: String) -> Double? {
+        if case .null = values[key] { return nil }
+        return double(key)
+    }
+
+    /// An ``ConfigSchema/Kind/optionalBool`` key: nil where null.
+    public func optionalBool(_ key: String) -> Bool? {
+        switch values[key] {
+        case .null: return nil
+        case .text(let v): return v == "true"
+        default: preconditionFailure("config key \(key) is not a boolean")
+        }
     }
 
     public func string(_ key: String) -> String {
@@ -282,6 +301,12 @@ public struct RunConfig: Sendable, Equatable {
             return .text(v)
         case .text:
             guard let v = value as? String, !v.isEmpty else { throw fail("a non-empty string") }
+            return .text(v)
+        case .optionalBool:
+            // A Bool from YAML; the text "true"/"false" when ``overriding(_:)`` re-validates.
+            if value is NSNull { return .null }
+            if let v = value as? Bool { return .text(v ? "true" : "false") }
+            guard let v = value as? String, v == "true" || v == "false" else { throw fail("true, false or null") }
             return .text(v)
         }
     }

@@ -83,4 +83,9 @@ public enum EnvironmentRegistry {
         let env = try ControlSuite.make(name)
         return RescaledActions(TimeLimit(env, limit: env.episodeLength))
     }
+
+    /// The run's environment: its `env` key, with the `gym.*` keys as options.
+    public static func make(config: RunConfig) throws -> Environment {
+        try make(config.string("env"), gymnasium: GymnasiumOptions(config: config))
+    }
 }
