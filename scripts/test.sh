@@ -38,6 +38,12 @@ import json, sys
 r = json.load(sys.stdin)
 assert len(r["returns"]) == 2 and r["steps_per_second"] > 0, r
 print("cli smoke: env check ok")'
+# A Gymnasium task that terminates: random torques topple the hopper well before the time limit.
+"$rfm" env check --env Hopper-v5 --episodes 5 --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r["returns"]) == 5 and all(0 < n < 1000 for n in r["lengths"]), r
+print("cli smoke: env check Hopper-v5 ok")'
 "$rfm" bench critic-update --iterations 5 --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
@@ -126,6 +132,11 @@ for agent in rfm sac qsm dqs maxentdp qvpo; do
         --set critic.hidden=16 --set actor.hidden=16 --threads 1 --out "$tmp/dmc-$agent" >/dev/null
 done
 echo "cli smoke: every agent on cartpole-swingup ok"
+# Training on a Gymnasium task with a gym.* option set (episodes end by termination).
+"$rfm" train --env Hopper-v5 --agent sac --steps 400 --set trainer.warmup=200 --set trainer.eval_interval=400 \
+    --set trainer.eval_episodes=2 --set gym.ctrl_cost_weight=0.01 --threads 1 --out "$tmp/gym" >/dev/null
+grep -q "ctrl_cost_weight: 0.01" "$tmp/gym/config.yaml" || { echo "cli smoke: gym.ctrl_cost_weight not saved" >&2; exit 1; }
+echo "cli smoke: train on Hopper-v5 ok"
 
 # A two-run sweep, rerun (it must skip both), then a report of it.
 printf '%s\n' "out: $tmp/sweep" "tasks: [pendulum]" "agents: [sac]" "seeds: [0, 1]" "steps: 300" \
