@@ -167,7 +167,7 @@ public struct RunConfig: Sendable, Equatable {
         return double(key)
     }
 
-    /// An ``ConfigSchema/Kind/optionalBool`` key: nil where null.
+    /// A ``ConfigSchema/Kind/optionalBool`` key: nil where null.
     public func optionalBool(_ key: String) -> Bool? {
         switch values[key] {
         case .null: return nil
