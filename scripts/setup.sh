@@ -16,3 +16,6 @@ fi
 
 # MuJoCo 3.3.6 and the DeepMind Control Suite models, pinned (see the script).
 bash "$(dirname "$0")/fetch_mujoco.sh"
+
+# The Gymnasium 1.2.2 MuJoCo models for the v5 tasks, pinned (see the script).
+bash "$(dirname "$0")/fetch_gymnasium.sh"

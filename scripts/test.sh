@@ -20,6 +20,16 @@ MUJOCO_GL=disable .venv-dmc/bin/python scripts/reference/dmc_reference.py record
 RFM_DMC_REFERENCE_DIR="$reference" swift test -c release --skip-build --filter ControlSuiteReferenceTests
 rm -rf "$reference"
 
+# The Gymnasium MuJoCo v5 tasks against Gymnasium itself: whole episodes (to the time limit, or to
+# termination where a task falls), every step, three seeds per task, recorded now by Gymnasium
+# 1.2.2 in its own virtual environment and replayed by the Swift tasks from the same qpos, qvel
+# (the committed fixtures keep only every 100th step of one seed).
+bash scripts/reference/gym_venv.sh
+reference=$(mktemp -d)
+MUJOCO_GL=disable .venv-gym/bin/python scripts/reference/gym_reference.py record --out "$reference" --seeds 0,1,2
+RFM_GYM_REFERENCE_DIR="$reference" swift test -c release --skip-build --filter GymnasiumReferenceTests
+rm -rf "$reference"
+
 # The CUDA kernels compile with NVRTC for sm_80 and sm_90 with the program's options (NVRTC needs
 # no GPU and no driver), so a kernel change never reaches a GPU uncompiled.
 nvrtc_dir=$(bash scripts/fetch_nvrtc.sh)
@@ -36,6 +46,12 @@ import json, sys
 r = json.load(sys.stdin)
 assert len(r["returns"]) == 2 and r["steps_per_second"] > 0, r
 print("cli smoke: env check ok")'
+# A Gymnasium task that terminates: random torques topple the hopper well before the time limit.
+"$rfm" env check --env Hopper-v5 --episodes 5 --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r["returns"]) == 5 and all(0 < n < 1000 for n in r["lengths"]), r
+print("cli smoke: env check Hopper-v5 ok")'
 "$rfm" bench critic-update --iterations 5 --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
@@ -134,6 +150,11 @@ for agent in rfm sac qsm dqs maxentdp qvpo; do
         --set critic.hidden=16 --set actor.hidden=16 --threads 1 --out "$tmp/dmc-$agent" >/dev/null
 done
 echo "cli smoke: every agent on cartpole-swingup ok"
+# Training on a Gymnasium task with a gym.* option set (episodes end by termination).
+"$rfm" train --env Hopper-v5 --agent sac --steps 400 --set trainer.warmup=200 --set trainer.eval_interval=400 \
+    --set trainer.eval_episodes=2 --set gym.ctrl_cost_weight=0.01 --threads 1 --out "$tmp/gym" >/dev/null
+grep -q "ctrl_cost_weight: 0.01" "$tmp/gym/config.yaml" || { echo "cli smoke: gym.ctrl_cost_weight not saved" >&2; exit 1; }
+echo "cli smoke: train on Hopper-v5 ok"
 
 # A two-run sweep, rerun (it must skip both), then a report of it.
 printf '%s\n' "out: $tmp/sweep" "tasks: [pendulum]" "agents: [sac]" "seeds: [0, 1]" "steps: 300" \

@@ -26,9 +26,11 @@ struct EnvList: ParsableCommand {
             struct Report: Encodable { let environments: [Entry] }
             try printJSON(Report(environments: entries))
         } else {
-            print("name                 obs  act  steps")
+            // Names as wide as the longest (Gymnasium's `InvertedDoublePendulum-v5` is 25 characters).
+            let width = max(20, entries.map(\.name.count).max() ?? 0)
+            print("name".padding(toLength: width, withPad: " ", startingAt: 0) + "  obs  act  steps")
             for e in entries {
-                print(e.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                print(e.name.padding(toLength: width, withPad: " ", startingAt: 0)
                       + " " + String(format: "%4d %4d %6d", e.observation_size, e.action_size, e.episode_length))
             }
         }

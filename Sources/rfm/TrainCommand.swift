@@ -104,7 +104,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         compute.apply()
         let (cfg, agent) = try SavedAgent.load(runDirectory: URL(fileURLWithPath: runFolder))
-        let env = try EnvironmentRegistry.make(cfg.string("env"))
+        let env = try EnvironmentRegistry.make(config: cfg)
         let returns = Evaluation.run(agent: agent, environment: env, episodes: episodes, runSeed: UInt64(seed))
         let (mean, std) = ExperimentReport.meanStd(returns)
         if json {

@@ -11,6 +11,8 @@ public enum ConfigSchema {
         case text
         /// `true` or `false`.
         case boolean
+        /// `true`, `false`, or null (the default of whatever reads it).
+        case optionalBool
     }
 
     public struct Key: Sendable {
@@ -124,6 +126,18 @@ public enum ConfigSchema {
         Key(name: "qvpo.entropy_samples", kind: .integer(positive), help: "QVPO uniform actions per state"),
         Key(name: "qvpo.actor_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "QVPO actor gradient clip (null: none)"),
         Key(name: "qvpo.critic_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "QVPO critic gradient clip (null: none)"),
+        Key(name: "gym.forward_reward_weight", kind: .optionalNumber(-1e6...1e6),
+            help: "Gymnasium v5 tasks: weight of the forward reward (null: the task's v5 default)"),
+        Key(name: "gym.ctrl_cost_weight", kind: .optionalNumber(0...1e6),
+            help: "Gymnasium v5 tasks: weight of the control cost (Reacher, Pusher: reward_control_weight; null: v5 default)"),
+        Key(name: "gym.contact_cost_weight", kind: .optionalNumber(0...1e6),
+            help: "Gymnasium v5 tasks: weight of the contact cost (HumanoidStandup: impact_cost_weight; null: v5 default)"),
+        Key(name: "gym.healthy_reward", kind: .optionalNumber(-1e6...1e6),
+            help: "Gymnasium v5 tasks: reward per healthy step (null: the task's v5 default)"),
+        Key(name: "gym.reset_noise_scale", kind: .optionalNumber(0...1e3),
+            help: "Gymnasium v5 tasks: scale of the initial-state noise (null: the task's v5 default)"),
+        Key(name: "gym.terminate_when_unhealthy", kind: .optionalBool,
+            help: "Gymnasium v5 tasks: end the episode when unhealthy (null: the v5 default, true)"),
     ]
 
     static let byName: [String: Key] = Dictionary(uniqueKeysWithValues: keys.map { ($0.name, $0) })

@@ -83,6 +83,7 @@ public struct RunConfig: Sendable, Equatable {
             case .integer(let v)?: raw[key.name] = v
             case .boolean(let v)?: raw[key.name] = v
             case .sameAs(let other)?: raw[key.name] = raw[other]
+            case .null?: raw[key.name] = NSNull()
             case nil:
                 if agentSections.contains(section) && section != agent, let value = defaults[key.name] { raw[key.name] = value }
             }
@@ -91,7 +92,7 @@ public struct RunConfig: Sendable, Equatable {
     }
 
     /// How a key added after runs were saved is filled for those runs.
-    enum LegacyDefault: Sendable { case value(String), integer(Int), boolean(Bool), sameAs(String) }
+    enum LegacyDefault: Sendable { case value(String), integer(Int), boolean(Bool), sameAs(String), null }
 
     /// Keys added after the first runs were saved, each with the value those runs trained with.
     static let legacyDefaults: [String: LegacyDefault] = [
@@ -104,6 +105,9 @@ public struct RunConfig: Sendable, Equatable {
         "dqs.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "dqs.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
         // TensorBoard files change no number of a run; older runs get them when resumed.
         "trainer.tensorboard": .boolean(true),
+        // Gymnasium task options: older runs had the v5 defaults.
+        "gym.forward_reward_weight": .null, "gym.ctrl_cost_weight": .null, "gym.contact_cost_weight": .null,
+        "gym.healthy_reward": .null, "gym.reset_noise_scale": .null, "gym.terminate_when_unhealthy": .null,
     ]
 
     /// Returns the configuration with `key=value` overrides applied and validated.
@@ -166,6 +170,21 @@ public struct RunConfig: Sendable, Equatable {
     public func bool(_ key: String) -> Bool {
         guard case .boolean(let v) = values[key] else { preconditionFailure("config key \(key) is not a boolean") }
         return v
+    }
+
+    /// A number, or nil where the key is null.
+    public func optionalDouble(_ key: String) -> Double? {
+        if case .null = values[key] { return nil }
+        return double(key)
+    }
+
+    /// A ``ConfigSchema/Kind/optionalBool`` key: nil where null.
+    public func optionalBool(_ key: String) -> Bool? {
+        switch values[key] {
+        case .null: return nil
+        case .boolean(let v): return v
+        default: preconditionFailure("config key \(key) is not a boolean")
+        }
     }
 
     public func string(_ key: String) -> String {
@@ -297,6 +316,10 @@ public struct RunConfig: Sendable, Equatable {
         case .boolean:
             // `type(of:)`: where Foundation bridges, 1 would otherwise pass as true.
             guard let v = value as? Bool, type(of: value) == Bool.self else { throw fail("true or false") }
+            return .boolean(v)
+        case .optionalBool:
+            if value is NSNull { return .null }
+            guard let v = value as? Bool, type(of: value) == Bool.self else { throw fail("true, false or null") }
             return .boolean(v)
         }
     }

@@ -20,7 +20,7 @@ public struct StepResult: Sendable {
 /// Agents act in `[−1, 1]^d`; an environment declares its own bounds in ``actionLow`` /
 /// ``actionHigh`` and ``RescaledActions`` maps between the two.
 public protocol Environment: AnyObject {
-    /// Name as used on the command line (`pendulum`, `cheetah-run`).
+    /// Name as used on the command line (`pendulum`, `cheetah-run`, `Hopper-v5`).
     var name: String { get }
     var observationSize: Int { get }
     var actionSize: Int { get }
@@ -47,7 +47,7 @@ public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .missingModels(let dir): "DeepMind Control models not found in \(dir): run scripts/setup.sh (or set RFM_DMC_SUITE_DIR)"
+        case .missingModels(let dir): "MuJoCo model files not found in \(dir): run scripts/setup.sh (or set RFM_DMC_SUITE_DIR / RFM_GYM_ASSETS_DIR)"
         case .badModel(let name, let why): "cannot build environment '\(name)': \(why)"
         case .unknown(let name, let available): "unknown environment '\(name)'; available: \(available.joined(separator: ", "))"
         case .badState(let why): "cannot restore environment state: \(why)"

@@ -1,4 +1,7 @@
 /// Ends episodes by truncation after `limit` steps; it never terminates them.
+///
+/// As Gymnasium's `TimeLimit`: the step that reaches the limit is truncated whether or not it
+/// also terminated, so `terminated` alone decides bootstrapping.
 public final class TimeLimit: Environment {
     public let inner: Environment
     public let limit: Int
@@ -24,7 +27,7 @@ public final class TimeLimit: Environment {
     public func step(_ action: [Float]) -> StepResult {
         var r = inner.step(action)
         elapsed += 1
-        if elapsed >= limit && !r.terminated { r.truncated = true }
+        if elapsed >= limit { r.truncated = true }
         return r
     }
 
@@ -66,13 +69,23 @@ public final class RescaledActions: Environment {
 /// The environments this build knows, by name.
 public enum EnvironmentRegistry {
     /// Names accepted by ``make(_:)``.
-    public static var names: [String] { ["pendulum"] + ControlSuite.names }
+    public static var names: [String] { ["pendulum"] + ControlSuite.names + Gymnasium.names }
 
     /// A fresh environment, wrapped with its time limit and with actions in [−1, 1].
-    public static func make(_ name: String) throws -> Environment {
+    /// `gymnasium` overrides the v5 defaults of a Gymnasium task; other tasks ignore it.
+    public static func make(_ name: String, gymnasium: GymnasiumOptions = .init()) throws -> Environment {
         if name == "pendulum" { return RescaledActions(TimeLimit(Pendulum(), limit: 200)) }
+        if Gymnasium.spec(named: name) != nil {
+            let env = try Gymnasium.make(name, options: gymnasium)
+            return RescaledActions(TimeLimit(env, limit: env.episodeLength))
+        }
         guard ControlSuite.spec(named: name) != nil else { throw EnvironmentError.unknown(name, available: names) }
         let env = try ControlSuite.make(name)
         return RescaledActions(TimeLimit(env, limit: env.episodeLength))
+    }
+
+    /// The run's environment: its `env` key, with the `gym.*` keys as options.
+    public static func make(config: RunConfig) throws -> Environment {
+        try make(config.string("env"), gymnasium: GymnasiumOptions(config: config))
     }
 }

@@ -61,8 +61,8 @@ public final class Trainer {
         if let device {
             try Self.requireDeviceSupport(config, device)
         }
-        env = try EnvironmentRegistry.make(config.string("env"))
-        evalEnv = try EnvironmentRegistry.make(config.string("env"))
+        env = try EnvironmentRegistry.make(config: config)
+        evalEnv = try EnvironmentRegistry.make(config: config)
         try MemoryBudget(config: config, observationSize: env.observationSize, actionSize: env.actionSize).check()
         lock = try Self.prepareFolder(runDirectory, config: config, resume: resume, replacingUnstarted: replacingUnstarted)
         let seed = UInt64(config.int("seed"))
