@@ -15,6 +15,7 @@ public final class TimeLimit: Environment {
     public var actionSize: Int { inner.actionSize }
     public var actionLow: [Float] { inner.actionLow }
     public var actionHigh: [Float] { inner.actionHigh }
+    public var fault: EnvironmentError? { inner.fault }
 
     public func reset(seed: UInt64) -> [Float] {
         elapsed = 0
@@ -48,6 +49,7 @@ public final class RescaledActions: Environment {
     public var actionSize: Int { inner.actionSize }
     public var actionLow: [Float] { [Float](repeating: -1, count: inner.actionSize) }
     public var actionHigh: [Float] { [Float](repeating: 1, count: inner.actionSize) }
+    public var fault: EnvironmentError? { inner.fault }
 
     public func reset(seed: UInt64) -> [Float] { inner.reset(seed: seed) }
 
