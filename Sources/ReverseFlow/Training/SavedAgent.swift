@@ -8,7 +8,7 @@ import TensorCore
 public enum SavedAgent {
     public static func load(runDirectory: URL) throws -> (config: RunConfig, agent: Agent) {
         let config = try RunConfig.savedRun(runDirectory.appendingPathComponent("config.yaml").path)
-        let env = try EnvironmentRegistry.make(config.string("env"))
+        let env = try EnvironmentRegistry.make(config.string("env"), config: config)
         // The initial weights are overwritten by the checkpoint; the stream only sizes the networks.
         var initRNG = RandomStream(seed: UInt64(config.int("seed"))).split(1)
         let agent = AgentFactory.make(config, observationSize: env.observationSize, actionSize: env.actionSize, rng: &initRNG)
