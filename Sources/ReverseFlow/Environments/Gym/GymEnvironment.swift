@@ -109,7 +109,7 @@ public final class GymEnvironment: Environment {
             if r.remaining != 0 { throw GymWorkerError.refused("the reply to \(what) has \(r.remaining) bytes too many") }
             let observation = (value as? StepResult)?.observation ?? (value as? [Float]) ?? []
             if let bad = observation.firstIndex(where: { !$0.isFinite }) {
-                throw GymWorkerError.refused("observation entry \(bad) is \(observation[bad]) after \(what)")
+                throw GymWorkerError.refused("observation entry \(bad) is \(observation[bad])")
             }
             return value
         } catch GymWorkerError.refused(let why) {
