@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "ReverseFlow",
             dependencies: ["TensorCore", "NeuralNet", "MuJoCo", "CSupport", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Presets")],
+            resources: [.copy("Presets"), .copy("Environments/Gym/GymWorker")],
             swiftSettings: fastMath + mujocoHeaders
         ),
         // The command line.

@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # TensorBoard's own reader checks the run folders' event files (TensorBoardLogTests).
 bash scripts/reference/tensorboard_venv.sh
+# The gym: bridge's tests spawn Python workers: they run on .venv-gym (gymnasium 1.2.2) and skip,
+# saying so, only when the interpreter in RFM_GYM_PYTHON cannot import gymnasium.
+bash scripts/reference/gym_venv.sh
+export RFM_GYM_PYTHON="$PWD/.venv-gym/bin/python"
 swift build -c release --build-tests
 swift test -c release --skip-build
 
@@ -52,6 +56,16 @@ import json, sys
 r = json.load(sys.stdin)
 assert len(r["returns"]) == 5 and all(0 < n < 1000 for n in r["lengths"]), r
 print("cli smoke: env check Hopper-v5 ok")'
+"$rfm" env check --env gym:Pendulum-v1 --episodes 2 --set gym.python="$RFM_GYM_PYTHON" --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["lengths"] == [200, 200] and r["steps_per_second"] > 0, r
+print("cli smoke: env check gym:Pendulum-v1 ok")'
+if msg=$("$rfm" env check --env gym:CartPole-v1 --set gym.python="$RFM_GYM_PYTHON" 2>&1); then
+    echo "cli smoke: a Discrete action space was accepted" >&2
+    exit 1
+fi
+[ "$(echo "$msg" | wc -l)" -eq 1 ] && [[ $msg == *"gym:CartPole-v1"*"Discrete(2)"* ]] || { echo "cli smoke: unexpected message: $msg" >&2; exit 1; }
 "$rfm" bench critic-update --iterations 5 --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)

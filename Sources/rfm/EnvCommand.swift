@@ -33,6 +33,8 @@ struct EnvList: ParsableCommand {
                 print(e.name.padding(toLength: width, withPad: " ", startingAt: 0)
                       + " " + String(format: "%4d %4d %6d", e.observation_size, e.action_size, e.episode_length))
             }
+            print("gym:ENV_ID           any Gymnasium environment with a Box observation and a bounded Box action,")
+            print("                     run in a Python worker (gym.python, gym.kwargs; docs/environments.md)")
         }
     }
 }
@@ -42,7 +44,9 @@ struct EnvCheck: ParsableCommand {
         commandName: "check",
         abstract: "Run random-action episodes: per-episode return and length, and steps per second."
     )
-    @Option(help: "Environment (see `rfm env list`).") var env = "cheetah-run"
+    @Option(help: "Environment (see `rfm env list`), or gym:ENV_ID.") var env = "cheetah-run"
+    @Option(name: .customLong("set"), help: "A gym.* config key for gym: environments: --set gym.python=.venv/bin/python (repeatable).")
+    var assignments: [String] = []
     @Option(help: "Episodes to run.") var episodes = 5
     @Option(help: "Seed of the first episode (episode i resets with seed + i).") var seed: UInt64 = 0
     @Flag(help: "Print one JSON object (returns, lengths, steps_per_second).") var json = false
@@ -50,11 +54,14 @@ struct EnvCheck: ParsableCommand {
     func validate() throws { try requirePositive([("--episodes", episodes)]) }
 
     func run() throws {
-        let environment: Environment
-        environment = try EnvironmentRegistry.make(env)
+        let settings = GymSettings(try RunConfig.preset("cpu").overriding(assignments))
+        let environment = try EnvironmentRegistry.make(env, settings: settings)
         let report = RandomRollouts.run(environment, episodes: episodes, seed: seed) { e in
-            if !json { print("episode seed \(e.seed): return \(String(format: "%.3f", e.episodeReturn)), length \(e.length)") }
+            if !json, environment.fault == nil {
+                print("episode seed \(e.seed): return \(String(format: "%.3f", e.episodeReturn)), length \(e.length)")
+            }
         }
+        if let fault = environment.fault { throw fault }
         if json {
             struct Output: Encodable {
                 let env: String; let seed: UInt64; let returns: [Double]; let lengths: [Int]

@@ -17,7 +17,7 @@ struct Train: ParsableCommand {
     @OptionGroup var placement: DeviceOptions
     @Option(help: "Built-in preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset: String?
     @Option(help: "YAML config file (may start with `inherit: PRESET`).") var config: String?
-    @Option(help: "Environment (shorthand for --set env=…).") var env: String?
+    @Option(help: "Environment (shorthand for --set env=…): a name from `rfm env list`, or gym:ENV_ID for any Gymnasium environment.") var env: String?
     @Option(help: "Agent: rfm, sac, qsm, maxentdp, dqs or qvpo (shorthand for --set agent=…).") var agent: String?
     @Option(help: "Environment steps (shorthand for --set trainer.steps=…).") var steps: Int?
     @Option(help: "Seed (shorthand for --set seed=…).") var seed: Int?
@@ -45,8 +45,8 @@ struct Train: ParsableCommand {
         if let steps { sets.append("trainer.steps=\(steps)") }
         if let seed { sets.append("seed=\(seed)") }
         base = try base.overriding(sets + assignments)
-        guard EnvironmentRegistry.names.contains(base.string("env")) else {
-            throw ConfigError("unknown environment '\(base.string("env"))'; available: \(EnvironmentRegistry.names.joined(separator: ", "))")
+        guard EnvironmentRegistry.accepts(base.string("env")) else {
+            throw ConfigError("unknown environment '\(base.string("env"))'; available: \(EnvironmentRegistry.names.joined(separator: ", ")), gym:ENV_ID")
         }
         return base
     }
@@ -64,7 +64,9 @@ struct Train: ParsableCommand {
             print("resuming \(dir.path) from its last checkpoint")
         } else {
             let cfg = try resolvedConfig()
-            let dir = URL(fileURLWithPath: out ?? "runs/\(cfg.string("agent"))-\(cfg.string("env"))-seed\(cfg.int("seed"))")
+            // A gym: id may hold a slash (gym:package/Name-v0); the default folder stays one level.
+            let envName = cfg.string("env").replacingOccurrences(of: "/", with: "_")
+            let dir = URL(fileURLWithPath: out ?? "runs/\(cfg.string("agent"))-\(envName)-seed\(cfg.int("seed"))")
             trainer = try Trainer(config: cfg, runDirectory: dir, resume: false, device: try placement.open(),
                                   replacingUnstarted: replaceUnstarted)
             let place = trainer.device.map { "on \($0.name)" } ?? "\(compute.threads) thread(s)"
@@ -106,6 +108,7 @@ struct Eval: ParsableCommand {
         let (cfg, agent) = try SavedAgent.load(runDirectory: URL(fileURLWithPath: runFolder))
         let env = try EnvironmentRegistry.make(config: cfg)
         let returns = Evaluation.run(agent: agent, environment: env, episodes: episodes, runSeed: UInt64(seed))
+        if let fault = env.fault { throw fault }
         let (mean, std) = ExperimentReport.meanStd(returns)
         if json {
             struct Report: Encodable { let returns: [Double]; let mean: Double; let std: Double; let episodes: Int }

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Makes .venv-gym/, a Python virtual environment with Gymnasium 1.2.2 on MuJoCo 3.3.6, for the
-# Gymnasium reference script in this folder (never used for training). Idempotent.
+# Makes .venv-gym/, a Python virtual environment with Gymnasium 1.2.2 on MuJoCo 3.3.6 (the
+# `[mujoco]` extra: its MuJoCo tasks import imageio), for the Gymnasium reference script in this
+# folder, the `gym:` bridge's tests and gym_step_rate.py; never used for training (a `gym:` run uses
+# the interpreter `gym.python` names; scripts/test.sh exports RFM_GYM_PYTHON=.venv-gym/bin/python).
+# Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.venv-gym

@@ -13,6 +13,9 @@ public enum ConfigSchema {
         case boolean
         /// `true`, `false`, or null (the default of whatever reads it).
         case optionalBool
+        /// A JSON object of free-form keys (kept as its canonical JSON text). Given as JSON text,
+        /// as a YAML mapping, or key by key as `NAME.KEY` (`--set gym.kwargs.ctrl_cost_weight=0.1`).
+        case jsonObject
     }
 
     public struct Key: Sendable {
@@ -28,6 +31,9 @@ public enum ConfigSchema {
         Key(name: "seed", kind: .integer(nonNegative), help: "random seed of the run"),
         Key(name: "agent", kind: .choice(["rfm", "sac", "qsm", "maxentdp", "dqs", "qvpo"]), help: "the learning agent"),
         Key(name: "env", kind: .text, help: "environment name (rfm env list)"),
+        Key(name: "gym.python", kind: .text, help: "gym: environments: the Python interpreter that runs the worker"),
+        Key(name: "gym.kwargs", kind: .jsonObject, help: "gym: environments: keyword arguments of gymnasium.make, as a JSON object"),
+        Key(name: "gym.timeout", kind: .number(0.001...1e6), help: "gym: environments: seconds a reset or step may take before the worker counts as hung"),
         Key(name: "trainer.steps", kind: .integer(positive), help: "environment steps of the run"),
         Key(name: "trainer.warmup", kind: .integer(nonNegative), help: "uniform random actions before the first update"),
         Key(name: "trainer.replay_size", kind: .integer(positive), help: "replay buffer capacity"),
@@ -141,4 +147,10 @@ public enum ConfigSchema {
     ]
 
     static let byName: [String: Key] = Dictionary(uniqueKeysWithValues: keys.map { ($0.name, $0) })
+
+    /// The ``Kind/jsonObject`` key that `name` sets one entry of (`gym.kwargs` for
+    /// `gym.kwargs.ctrl_cost_weight`), or nil.
+    static func objectKey(containing name: String) -> Key? {
+        keys.first { $0.kind == .jsonObject && name.hasPrefix($0.name + ".") && name.count > $0.name.count + 1 }
+    }
 }

@@ -108,6 +108,8 @@ public struct RunConfig: Sendable, Equatable {
         // Gymnasium task options: older runs had the v5 defaults.
         "gym.forward_reward_weight": .null, "gym.ctrl_cost_weight": .null, "gym.contact_cost_weight": .null,
         "gym.healthy_reward": .null, "gym.reset_noise_scale": .null, "gym.terminate_when_unhealthy": .null,
+        // The Gymnasium bridge: older runs trained built-in environments, which ignore these.
+        "gym.python": .value("python3"), "gym.kwargs": .value("{}"), "gym.timeout": .integer(60),
     ]
 
     /// Returns the configuration with `key=value` overrides applied and validated.
@@ -127,7 +129,9 @@ public struct RunConfig: Sendable, Equatable {
             }
             let key = String(assignment[..<eq]).trimmingCharacters(in: .whitespaces)
             let text = String(assignment[assignment.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
-            guard ConfigSchema.byName[key] != nil else { throw ConfigError(Self.unknownKeyMessage(key)) }
+            guard ConfigSchema.byName[key] != nil || ConfigSchema.objectKey(containing: key) != nil else {
+                throw ConfigError(Self.unknownKeyMessage(key))
+            }
             raw[key] = try Self.overrideValue(key: key, text: text)
         }
         return try RunConfig(values: Self.validate(raw, source: "--set"))
@@ -198,11 +202,14 @@ public struct RunConfig: Sendable, Equatable {
         var section = ""
         for key in ConfigSchema.keys {
             let parts = key.name.split(separator: ".", maxSplits: 1).map(String.init)
+            var value = "\(values[key.name]!)"
+            // JSON text is YAML too ({} would read back as a mapping): single-quote it.
+            if key.kind == .jsonObject { value = "'" + value.replacingOccurrences(of: "'", with: "''") + "'" }
             if parts.count == 2 {
                 if parts[0] != section { out += "\(parts[0]):\n"; section = parts[0] }
-                out += "  \(parts[1]): \(values[key.name]!)\n"
+                out += "  \(parts[1]): \(value)\n"
             } else {
-                out += "\(key.name): \(values[key.name]!)\n"
+                out += "\(key.name): \(value)\n"
             }
         }
         return out
@@ -269,6 +276,7 @@ public struct RunConfig: Sendable, Equatable {
     }
 
     static func validate(_ raw: [String: Any], source: String) throws -> [String: ConfigValue] {
+        let raw = try foldingObjectEntries(raw, source: source)
         for key in raw.keys.sorted() where ConfigSchema.byName[key] == nil {
             throw ConfigError("\(source): " + unknownKeyMessage(key))
         }
@@ -321,7 +329,38 @@ public struct RunConfig: Sendable, Equatable {
             if value is NSNull { return .null }
             guard let v = value as? Bool, type(of: value) == Bool.self else { throw fail("true, false or null") }
             return .boolean(v)
+        case .jsonObject:
+            guard let object = jsonObject(value) else { throw fail("a JSON object such as '{\"ctrl_cost_weight\": 0.1}'") }
+            return .text(try canonicalJSON(object, key: key.name))
         }
+    }
+
+    /// `value` as a JSON object: itself if a mapping, parsed if JSON text, else nil.
+    static func jsonObject(_ value: Any) -> [String: Any]? {
+        if let map = value as? [String: Any] { return map }
+        guard let text = value as? String, let data = text.data(using: .utf8) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) as? [String: Any]
+    }
+
+    static func canonicalJSON(_ object: [String: Any], key: String) throws -> String {
+        guard JSONSerialization.isValidJSONObject(object),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { throw ConfigError("config key '\(key)' holds a value JSON cannot represent") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Moves `gym.kwargs.NAME: value` entries (from a nested YAML mapping or `--set`) into the
+    /// `gym.kwargs` object, over the entries it already has.
+    static func foldingObjectEntries(_ raw: [String: Any], source: String) throws -> [String: Any] {
+        var out = raw
+        for name in raw.keys.sorted() {
+            guard ConfigSchema.byName[name] == nil, let key = ConfigSchema.objectKey(containing: name) else { continue }
+            var object = out[key.name].map { jsonObject($0) } ?? [:]
+            guard object != nil else { throw ConfigError("\(source): config key '\(key.name)' must be a JSON object to set '\(name)'") }
+            object![String(name.dropFirst(key.name.count + 1))] = out.removeValue(forKey: name)
+            out[key.name] = object!
+        }
+        return out
     }
 }
 

@@ -36,6 +36,15 @@ public protocol Environment: AnyObject {
     func saveState() -> [Double]
     /// Restores a state from ``saveState()``.
     func restoreState(_ state: [Double]) throws
+
+    /// Why the environment stopped working mid-run (a ``GymEnvironment`` whose worker died or
+    /// hung), or nil. ``reset(seed:)`` and ``step(_:)`` cannot throw, so callers check this after
+    /// them; native environments never fail and keep the default nil.
+    var fault: EnvironmentError? { get }
+}
+
+public extension Environment {
+    var fault: EnvironmentError? { nil }
 }
 
 /// Why an environment could not be created or restored.
@@ -44,6 +53,9 @@ public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
     case badState(String)
     case missingModels(String)
     case badModel(String, String)
+    /// A `gym:` environment's worker failed mid-run: the environment, what happened, the last
+    /// lines of the worker's stderr.
+    case workerFailed(String, String, stderr: [String])
 
     public var description: String {
         switch self {
@@ -51,6 +63,9 @@ public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
         case .badModel(let name, let why): "cannot build environment '\(name)': \(why)"
         case .unknown(let name, let available): "unknown environment '\(name)'; available: \(available.joined(separator: ", "))"
         case .badState(let why): "cannot restore environment state: \(why)"
+        case .workerFailed(let name, let why, let stderr):
+            "environment '\(name)' stopped: \(why)"
+                + (stderr.isEmpty ? "" : "\nthe worker's last stderr lines:\n" + stderr.map { "  " + $0 }.joined(separator: "\n"))
         }
     }
 }

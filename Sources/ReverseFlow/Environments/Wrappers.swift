@@ -18,6 +18,7 @@ public final class TimeLimit: Environment {
     public var actionSize: Int { inner.actionSize }
     public var actionLow: [Float] { inner.actionLow }
     public var actionHigh: [Float] { inner.actionHigh }
+    public var fault: EnvironmentError? { inner.fault }
 
     public func reset(seed: UInt64) -> [Float] {
         elapsed = 0
@@ -51,6 +52,7 @@ public final class RescaledActions: Environment {
     public var actionSize: Int { inner.actionSize }
     public var actionLow: [Float] { [Float](repeating: -1, count: inner.actionSize) }
     public var actionHigh: [Float] { [Float](repeating: 1, count: inner.actionSize) }
+    public var fault: EnvironmentError? { inner.fault }
 
     public func reset(seed: UInt64) -> [Float] { inner.reset(seed: seed) }
 
@@ -84,8 +86,12 @@ public enum EnvironmentRegistry {
         return RescaledActions(TimeLimit(env, limit: env.episodeLength))
     }
 
-    /// The run's environment: its `env` key, with the `gym.*` keys as options.
+    /// The run's environment: its `env` key, with the `gym.*` keys as options. A `gym:ID` name
+    /// runs through the Python bridge (``make(_:settings:)``); a built-in Gymnasium task takes
+    /// the keys that override its v5 defaults.
     public static func make(config: RunConfig) throws -> Environment {
-        try make(config.string("env"), gymnasium: GymnasiumOptions(config: config))
+        let name = config.string("env")
+        if name.hasPrefix(gymPrefix) { return try make(name, settings: GymSettings(config)) }
+        return try make(name, gymnasium: GymnasiumOptions(config: config))
     }
 }

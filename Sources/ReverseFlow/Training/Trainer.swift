@@ -92,12 +92,20 @@ public final class Trainer {
                 guard let s = row["step"], let m = row["eval/return"] else { return nil }
                 return (Int(s), m, row["eval/return_std"] ?? 0)
             }
+            if state.environment.isEmpty {
+                // The environment cannot save its state (Python): continue with a new episode.
+                state.episode += 1
+                state.episodeReturn = 0
+                state.observation = env.reset(seed: Self.episodeSeed(seed, state.episode))
+                try checkEnvironment(env)
+            }
         } else {
             try fm.createDirectory(at: checkpoint.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFile.write(Data(config.yaml.utf8), to: runDirectory.appendingPathComponent("config.yaml"))
             log = try MetricsLog(directory: runDirectory, columns: Self.columns(agent: config.string("agent")))
             state = TrainerState()
             state.observation = env.reset(seed: Self.episodeSeed(seed, 0))
+            try checkEnvironment(env)
         }
         let tb = TensorBoardLog.directory(in: runDirectory)
         do {
@@ -167,6 +175,7 @@ public final class Trainer {
                 action = Devices.using(device) { agent.act(observations: obs, deterministic: false, rng: &actRNG).toArray() }
             }
             let r = env.step(action)
+            try checkEnvironment(env)
             replay.add(observation: state.observation, action: action, reward: Float(r.reward),
                        terminated: r.terminated, nextObservation: r.observation)
             state.episodeReturn += r.reward
@@ -176,6 +185,7 @@ public final class Trainer {
                 state.episode += 1
                 state.episodeReturn = 0
                 state.observation = env.reset(seed: Self.episodeSeed(seed, state.episode))
+                try checkEnvironment(env)
             }
             // Learn.
             if t >= warmup {
@@ -204,6 +214,7 @@ public final class Trainer {
             if step % config.int("trainer.eval_interval") == 0 || step == total {
                 let returns = Evaluation.run(agent: agent, environment: evalEnv, episodes: config.int("trainer.eval_episodes"),
                                              runSeed: seed, device: device)
+                try checkEnvironment(evalEnv)
                 let mean = returns.reduce(0, +) / Double(returns.count)
                 let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
                 row["eval/return"] = mean
