@@ -31,9 +31,6 @@ public enum ConfigSchema {
         Key(name: "seed", kind: .integer(nonNegative), help: "random seed of the run"),
         Key(name: "agent", kind: .choice(["rfm", "sac", "qsm", "maxentdp", "dqs", "qvpo"]), help: "the learning agent"),
         Key(name: "env", kind: .text, help: "environment name (rfm env list)"),
-        Key(name: "gym.python", kind: .text, help: "gym: environments: the Python interpreter that runs the worker"),
-        Key(name: "gym.kwargs", kind: .jsonObject, help: "gym: environments: keyword arguments of gymnasium.make, as a JSON object"),
-        Key(name: "gym.timeout", kind: .number(0.001...1e6), help: "gym: environments: seconds a reset or step may take before the worker counts as hung"),
         Key(name: "trainer.steps", kind: .integer(positive), help: "environment steps of the run"),
         Key(name: "trainer.warmup", kind: .integer(nonNegative), help: "uniform random actions before the first update"),
         Key(name: "trainer.replay_size", kind: .integer(positive), help: "replay buffer capacity"),
@@ -144,6 +141,9 @@ public enum ConfigSchema {
             help: "Gymnasium v5 tasks: scale of the initial-state noise (null: the task's v5 default)"),
         Key(name: "gym.terminate_when_unhealthy", kind: .optionalBool,
             help: "Gymnasium v5 tasks: end the episode when unhealthy (null: the v5 default, true)"),
+        Key(name: "gym.python", kind: .text, help: "gym: environments: the Python interpreter that runs the worker"),
+        Key(name: "gym.kwargs", kind: .jsonObject, help: "gym: environments: keyword arguments of gymnasium.make, as a JSON object"),
+        Key(name: "gym.timeout", kind: .number(0.001...1e6), help: "gym: environments: seconds a reset or step may take before the worker counts as hung"),
     ]
 
     static let byName: [String: Key] = Dictionary(uniqueKeysWithValues: keys.map { ($0.name, $0) })

@@ -97,7 +97,6 @@ public final class Trainer {
                 state.episode += 1
                 state.episodeReturn = 0
                 state.observation = env.reset(seed: Self.episodeSeed(seed, state.episode))
-                try checkEnvironment(env)
             }
         } else {
             try fm.createDirectory(at: checkpoint.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -105,7 +104,6 @@ public final class Trainer {
             log = try MetricsLog(directory: runDirectory, columns: Self.columns(agent: config.string("agent")))
             state = TrainerState()
             state.observation = env.reset(seed: Self.episodeSeed(seed, 0))
-            try checkEnvironment(env)
         }
         let tb = TensorBoardLog.directory(in: runDirectory)
         do {
@@ -119,6 +117,8 @@ public final class Trainer {
         } catch {
             throw FileWriteError(path: tb.path, error)
         }
+        // A reset above may have failed in a Python worker (gym:): stop before any step.
+        try checkEnvironment(env)
     }
 
     /// CSV columns: the trainer's keys then the agent's.
@@ -185,7 +185,6 @@ public final class Trainer {
                 state.episode += 1
                 state.episodeReturn = 0
                 state.observation = env.reset(seed: Self.episodeSeed(seed, state.episode))
-                try checkEnvironment(env)
             }
             // Learn.
             if t >= warmup {

@@ -40,8 +40,14 @@ import Testing
     }
 
     @Test func runsSavedBeforeTheBridgeStillLoad() throws {
+        // A run saved before the gym section existed: the whole section (up to the next
+        // top-level key) is absent.
+        var inGym = false
         let yaml = try RunConfig.preset("cpu").yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("gym:") && !$0.hasPrefix("  python:") && !$0.hasPrefix("  kwargs:") && !$0.hasPrefix("  timeout:") }
+            .filter { line in
+                if !line.hasPrefix(" "), !line.isEmpty { inGym = line.hasPrefix("gym:") }
+                return !inGym
+            }
             .joined(separator: "\n")
         let loaded = try RunConfig.savedRun(text: yaml, source: "old run")
         #expect(loaded == (try RunConfig.preset("cpu")))
