@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// One NVIDIA GPU, opened at run time: the driver's primary context on device 0, cuBLAS, and the
 /// backend's elementwise kernels compiled by NVRTC for this GPU (``DriverRuntime``), or the same
@@ -182,8 +183,8 @@ public final class CUDADevice: @unchecked Sendable {
         guard a.count == b.count else { throw CUDAError("\(what): buffers of \(a.count) and \(b.count) floats") }
     }
 
-    /// A kernel parameter: a buffer's address, a 64-bit integer (`long long`), an unsigned 64-bit
-    /// word (`unsigned long long`) or a float.
+    /// A kernel parameter of the typed buffer API: a buffer's address, a raw device address, a
+    /// 64-bit integer (`long long`), an unsigned 64-bit word (`unsigned long long`) or a float.
     enum Argument {
         case address(DeviceBuffer)
         /// A raw device address (a tensor's storage).
@@ -192,30 +193,45 @@ public final class CUDADevice: @unchecked Sendable {
         case word(UInt64)
         case float(Float)
 
-        /// The value's bytes in an 8-byte slot (a float in the low four, as the kernel reads it).
-        var slot: UInt64 {
+        var kernelArgument: KernelArgument {
             switch self {
-            case .address(let b): b.address
-            case .pointer(let p): p
-            case .int(let i): UInt64(bitPattern: Int64(i))
-            case .word(let w): w
-            case .float(let f): UInt64(f.bitPattern)
+            case .address(let b): .address(UInt(b.address))
+            case .pointer(let p): .address(UInt(p))
+            case .int(let i): .int(i)
+            case .word(let w): .word(w)
+            case .float(let f): .float(f)
             }
         }
     }
 
-    /// Launches `kernel` with a grid-stride loop over `elements` (256 threads per block, at most
-    /// 65,535 blocks, or `blocks` when given). Each parameter sits in its own 8-byte slot, and the
-    /// kernel reads from it as many bytes as its signature says.
     func launch(_ kernel: String, elements: Int, blocks fixedBlocks: Int? = nil, _ arguments: [Argument]) throws {
+        try launch(kernel, elements: elements, blocks: fixedBlocks, arguments.map(\.kernelArgument))
+    }
+
+    /// Launches `kernel` with a grid-stride loop over `elements` (256 threads per block, at most
+    /// 65,535 blocks, or `blocks` when given), after checking the arguments against the kernel's
+    /// signature (``KernelTable``). Each parameter sits in its own 8-byte slot, and the kernel
+    /// reads from it as many bytes as its signature says.
+    func launch(_ kernel: String, elements: Int, blocks fixedBlocks: Int? = nil, _ arguments: [KernelArgument]) throws {
+        try KernelTable.check(kernel, arguments)
         guard elements > 0 else { return }
         let threads = 256, blocks = fixedBlocks ?? min((elements + threads - 1) / threads, 65_535)
-        var slots = arguments.map(\.slot)
+        var slots = arguments.map(Self.slot)
         try slots.withUnsafeMutableBufferPointer { v in
             var parameters: [UnsafeMutableRawPointer?] = (0..<v.count).map { UnsafeMutableRawPointer(v.baseAddress! + $0) }
             try parameters.withUnsafeMutableBufferPointer { p in
                 try runtime.launch(kernel, blocks: blocks, threads: threads, parameters: p.baseAddress!)
             }
+        }
+    }
+
+    /// An argument's bytes in an 8-byte slot (a float in the low four, as the kernel reads it).
+    private static func slot(_ argument: KernelArgument) -> UInt64 {
+        switch argument {
+        case .address(let a): UInt64(a)
+        case .int(let i): UInt64(bitPattern: Int64(i))
+        case .word(let w): w
+        case .float(let f): UInt64(f.bitPattern)
         }
     }
 }

@@ -68,16 +68,8 @@ public enum DeviceKernels {
     public static let shiftedDifference = "rfm_shifted_difference"
     public static let addScalar = "rfm_add_scalar"
     public static let floor = "rfm_floor"
-    public static let all = [gelu, addRowVector, relu, reluBackward, scale, axpy, blend, minimum, sumColumns, adam,
-                             add, subtract, multiply, tanh, geluBackward, addColumnVector, addGroupRows, broadcastRow,
-                             repeatRows, gatherRows, sumRows, maxRows, argmaxRows, logSumExpRows, softmaxRows, meanStdRows,
-                             groupAffine, groupWeightedSum, subtractGroupRows, broadcastColumn, sumOfSquaresPartial,
-                             fillUniform, fillNormal, categorical, sinusoidalEmbedding, reciprocal, ratio, squaredRatio,
-                             oneMinus, tanhLogJacobian, tanhScore, controlVariateCoefficient, minimumShare, clamp,
-                             sumPartial, squaredDifferencePartial, fill, copyMatrix, addMatrix, gatherGroupRows, biasActivation,
-                             addSharesActivation, tanhGaussianSample, tanhGaussianBackward,
-                             linearCombination, scaledDifference, squareRoot, mish, mishBackward, shiftedDifference, addScalar,
-                             floor]
+    /// Every kernel of the source (the kernel table's names).
+    public static var all: [String] { KernelTable.names }
 
     /// The CUDA C source.
     public static func source() throws -> String {

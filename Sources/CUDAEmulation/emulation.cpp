@@ -197,11 +197,14 @@ extern "C" void rfm_emulate_estimator_formula(int op, const float *a, const floa
     });
 }
 
-// ---- Launch by name, with the driver's parameter convention ----
+// ---- The kernel table: launch by name, with the driver's parameter convention ----
 //
 // cuLaunchKernel takes a kernel and an array of pointers, one per parameter, each to the
 // parameter's value. The emulated runtime (EmulatedRuntime.swift) launches the same way: it
 // looks a kernel up by name here and unpacks the array into a call with the kernel's own types.
+// The same table gives every backend its kernels: the names the GPU's module is searched for
+// and each kernel's layout, which every launch's arguments are checked against (KernelTable.swift).
+// A new kernel of rfm_kernels.cu needs one RFM_ENTRY line below and nothing else here.
 namespace {
 // A parameter's value from its slot; device addresses (pointer parameters) are the emulated
 // runtime's, moved out of the host's address space, and are mapped back here.
@@ -228,13 +231,33 @@ template <class... A> struct Invoker {
 
 template <class... A> constexpr void (*invokerFor(void (*)(A...)))(void *, void **) { return &Invoker<A...>::run; }
 
+// A parameter's kind in a layout: 'p' a device address, 'i' long long, 'w' unsigned long long,
+// 'f' float. Any other type fails to compile here, so every kernel keeps to the 8-byte slots
+// (a float in the low four bytes) that the Swift side packs.
+template <class A> constexpr char kind() {
+    if constexpr (std::is_pointer<A>::value) return 'p';
+    else if constexpr (std::is_same<A, long long>::value) return 'i';
+    else if constexpr (std::is_same<A, unsigned long long>::value) return 'w';
+    else {
+        static_assert(std::is_same<A, float>::value, "kernel parameters are pointers, long long, unsigned long long or float");
+        return 'f';
+    }
+}
+
+template <class... A> struct Layout { static constexpr char value[sizeof...(A) + 1] = {kind<A>()..., '\0'}; };
+
+template <class... A> constexpr const char *layoutFor(void (*)(A...)) { return Layout<A...>::value; }
+
+// One kernel: its name, the emulation's compiled copy, the call that unpacks a parameter array
+// into it, and its layout (one kind per parameter), all from the kernel's C signature.
 struct Entry {
     const char *name;
     void *kernel;
     void (*run)(void *, void **);
+    const char *layout;
 };
 
-#define RFM_ENTRY(k) {#k, reinterpret_cast<void *>(&k), invokerFor(&k)}
+#define RFM_ENTRY(k) {#k, reinterpret_cast<void *>(&k), invokerFor(&k), layoutFor(&k)}
 const Entry entries[] = {
     RFM_ENTRY(rfm_gelu),
     RFM_ENTRY(rfm_add_row_vector),
@@ -310,6 +333,15 @@ const Entry *find(const char *name) {
 }  // namespace
 
 extern "C" int rfm_emulate_has_kernel(const char *name) { return find(name) != nullptr; }
+
+extern "C" int rfm_kernel_count(void) { return (int)(sizeof(entries) / sizeof(entries[0])); }
+
+extern "C" const char *rfm_kernel_name(int i) { return entries[i].name; }
+
+extern "C" const char *rfm_kernel_layout(const char *name) {
+    const Entry *e = find(name);
+    return e ? e->layout : nullptr;
+}
 
 extern "C" int rfm_emulate_launch(const char *name, void **parameters, int blocks, int threads) {
     const Entry *e = find(name);

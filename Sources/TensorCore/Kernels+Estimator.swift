@@ -8,7 +8,7 @@ extension Kernels {
     @inlinable public static func reciprocal(_ x: Tensor, plus offset: Float = 0, into y: Tensor) {
         checkShape(x, y, "reciprocal")
         if let d = device("reciprocal", x, y) {
-            d.run(.formula(.reciprocal, a: x.data, b: nil, out: y.data, p: offset, q: 0, count: x.count))
+            d.launch("rfm_reciprocal", elements: x.count, .pointer(x.data), .pointer(y.data), .float(offset), .int(x.count))
             return
         }
         let p = x.data, q = y.data
@@ -23,7 +23,7 @@ extension Kernels {
     @inlinable public static func ratio(_ a: Tensor, _ b: Tensor, negated: Bool = false, into out: Tensor) {
         checkShape(a, b, "ratio"); checkShape(a, out, "ratio")
         if let d = device("ratio", a, b, out) {
-            d.run(.formula(negated ? .negatedRatio : .ratio, a: a.data, b: b.data, out: out.data, p: 0, q: 0, count: a.count))
+            d.launch("rfm_ratio", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(negated ? 1 : 0), .int(a.count))
             return
         }
         let x = a.data, y = b.data, z = out.data
@@ -38,7 +38,7 @@ extension Kernels {
     @inlinable public static func squaredRatio(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "squaredRatio"); checkShape(a, out, "squaredRatio")
         if let d = device("squaredRatio", a, b, out) {
-            d.run(.formula(.squaredRatio, a: a.data, b: b.data, out: out.data, p: 0, q: 0, count: a.count))
+            d.launch("rfm_squared_ratio", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
             return
         }
         let x = a.data, y = b.data, z = out.data
@@ -49,7 +49,8 @@ extension Kernels {
     @inlinable public static func shiftedDifference(_ x: Tensor, plus c: Float, minus s: Float, times y: Tensor, into out: Tensor) {
         checkShape(x, y, "shiftedDifference"); checkShape(x, out, "shiftedDifference")
         if let d = device("shiftedDifference", x, y, out) {
-            d.run(.formula(.shiftedDifference, a: x.data, b: y.data, out: out.data, p: c, q: s, count: x.count))
+            d.launch("rfm_shifted_difference", elements: x.count, .pointer(x.data), .pointer(y.data), .pointer(out.data), .float(c), .float(s),
+                     .int(x.count))
             return
         }
         let p = x.data, r = y.data, z = out.data
@@ -60,7 +61,7 @@ extension Kernels {
     @inlinable public static func addScalar(_ x: Tensor, _ c: Float, into out: Tensor) {
         checkShape(x, out, "addScalar")
         if let d = device("addScalar", x, out) {
-            d.run(.formula(.addScalar, a: x.data, b: nil, out: out.data, p: c, q: 0, count: x.count))
+            d.launch("rfm_add_scalar", elements: x.count, .pointer(x.data), .pointer(out.data), .float(c), .int(x.count))
             return
         }
         let p = x.data, z = out.data
@@ -71,7 +72,7 @@ extension Kernels {
     @inlinable public static func floor(_ x: Tensor, at v: Float, into out: Tensor) {
         checkShape(x, out, "floor")
         if let d = device("floor", x, out) {
-            d.run(.formula(.floor, a: x.data, b: nil, out: out.data, p: v, q: 0, count: x.count))
+            d.launch("rfm_floor", elements: x.count, .pointer(x.data), .pointer(out.data), .float(v), .int(x.count))
             return
         }
         let p = x.data, z = out.data
@@ -82,7 +83,7 @@ extension Kernels {
     @inlinable public static func squareRoot(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "squareRoot")
         if let d = device("squareRoot", x, y) {
-            d.run(.formula(.squareRoot, a: x.data, b: nil, out: y.data, p: 0, q: 0, count: x.count))
+            d.launch("rfm_sqrt", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
             return
         }
         let p = x.data, q = y.data
@@ -93,7 +94,7 @@ extension Kernels {
     @inlinable public static func oneMinus(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "oneMinus")
         if let d = device("oneMinus", x, y) {
-            d.run(.formula(.oneMinus, a: x.data, b: nil, out: y.data, p: 0, q: 0, count: x.count))
+            d.launch("rfm_one_minus", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
             return
         }
         let p = x.data, q = y.data
@@ -105,7 +106,7 @@ extension Kernels {
     @inlinable public static func tanhLogJacobian(_ y: Tensor, into out: Tensor) {
         checkShape(y, out, "tanhLogJacobian")
         if let d = device("tanhLogJacobian", y, out) {
-            d.run(.formula(.tanhLogJacobian, a: y.data, b: nil, out: out.data, p: 0, q: 0, count: y.count))
+            d.launch("rfm_tanh_log_jacobian", elements: y.count, .pointer(y.data), .pointer(out.data), .int(y.count))
             return
         }
         let p = y.data, q = out.data
@@ -120,7 +121,7 @@ extension Kernels {
     @inlinable public static func tanhScore(actions a: Tensor, actionGradient g: Tensor, temperature lambda: Float, into out: Tensor) {
         checkShape(a, g, "tanhScore"); checkShape(a, out, "tanhScore")
         if let d = device("tanhScore", a, g, out) {
-            d.run(.formula(.tanhScore, a: a.data, b: g.data, out: out.data, p: lambda, q: 0, count: a.count))
+            d.launch("rfm_tanh_score", elements: a.count, .pointer(a.data), .pointer(g.data), .pointer(out.data), .float(lambda), .int(a.count))
             return
         }
         let x = a.data, y = g.data, z = out.data
@@ -133,7 +134,8 @@ extension Kernels {
                                                            into c: Tensor) {
         checkShape(numerator, denominator, "controlVariateCoefficient"); checkShape(numerator, c, "controlVariateCoefficient")
         if let d = device("controlVariateCoefficient", numerator, denominator, c) {
-            d.run(.formula(.controlVariateCoefficient, a: numerator.data, b: denominator.data, out: c.data, p: ridge, q: clip, count: c.count))
+            d.launch("rfm_control_variate_coefficient", elements: c.count, .pointer(numerator.data), .pointer(denominator.data),
+                     .pointer(c.data), .float(ridge), .float(clip), .int(c.count))
             return
         }
         let n = numerator.data, d = denominator.data, z = c.data
@@ -145,7 +147,7 @@ extension Kernels {
     @inlinable public static func minimumShare(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "minimumShare"); checkShape(a, out, "minimumShare")
         if let d = device("minimumShare", a, b, out) {
-            d.run(.formula(.minimumShare, a: a.data, b: b.data, out: out.data, p: 0, q: 0, count: a.count))
+            d.launch("rfm_minimum_share", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
             return
         }
         let x = a.data, y = b.data, z = out.data

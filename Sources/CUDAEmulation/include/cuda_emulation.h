@@ -60,6 +60,12 @@ void rfm_emulate_estimator_formula(int op, const float *a, const float *b, float
 
 // Whether the kernel `name` of rfm_kernels.cu is known to the emulation.
 int rfm_emulate_has_kernel(const char *name);
+// The kernel table (one entry per kernel of rfm_kernels.cu): how many kernels, the i-th one's
+// name, and a kernel's layout, one character per parameter ('p' a device address, 'i' long long,
+// 'w' unsigned long long, 'f' float), or NULL for an unknown name.
+int rfm_kernel_count(void);
+const char *rfm_kernel_name(int i);
+const char *rfm_kernel_layout(const char *name);
 // Launches the kernel `name` as cuLaunchKernel would: `parameters` points to one pointer per
 // kernel parameter, each to the parameter's value (pointer parameters hold emulated device
 // addresses). Returns 0, or -1 for an unknown kernel.
