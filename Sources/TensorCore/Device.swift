@@ -147,8 +147,9 @@ public enum Devices {
 
 extension Kernels {
     /// The device of the operands, nil when all are on the host; operands on different
-    /// devices, or some on the host and some on a device, stop with the kernel's name.
-    @inlinable static func device(_ kernel: StaticString, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil,
+    /// devices, or some on the host and some on a device, stop with the kernel's name. Public so
+    /// that kernels defined above TensorCore (the method's fused kernels) dispatch the same way.
+    @inlinable public static func device(_ kernel: StaticString, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil,
                                   _ d: Tensor? = nil, _ e: Tensor? = nil) -> ComputeDevice? {
         if !a.onDevice && !(b?.onDevice ?? false) && !(c?.onDevice ?? false) && !(d?.onDevice ?? false)
             && !(e?.onDevice ?? false) { return nil }
@@ -160,7 +161,7 @@ extension Kernels {
     }
 
     /// As ``device(_:_:_:_:)`` for views.
-    @inlinable static func device(_ kernel: StaticString, _ a: MatrixRef, _ b: MatrixRef, _ c: MatrixRef? = nil) -> ComputeDevice? {
+    @inlinable public static func device(_ kernel: StaticString, _ a: MatrixRef, _ b: MatrixRef, _ c: MatrixRef? = nil) -> ComputeDevice? {
         if !a.onDevice && !b.onDevice && !(c?.onDevice ?? false) { return nil }
         let home = a.device
         if b.device !== home { mixedLocations(kernel, home, b.device) }
@@ -168,7 +169,7 @@ extension Kernels {
         return home
     }
 
-    @usableFromInline static func mixedLocations(_ kernel: StaticString, _ a: ComputeDevice?, _ b: ComputeDevice?) -> Never {
+    public static func mixedLocations(_ kernel: StaticString, _ a: ComputeDevice?, _ b: ComputeDevice?) -> Never {
         preconditionFailure("Kernels.\(kernel): operands on \(a?.name ?? "the host") and \(b?.name ?? "the host"); move them to one place first")
     }
 

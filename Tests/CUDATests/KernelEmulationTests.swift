@@ -2,6 +2,7 @@ import CUDA
 import CUDAEmulation
 import Foundation
 import NeuralNet
+import ReverseFlow
 import TensorCore
 import Testing
 

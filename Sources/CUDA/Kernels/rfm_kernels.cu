@@ -486,7 +486,7 @@ extern "C" __global__ void rfm_sinusoidal_embedding(const float* x, const float*
     }
 }
 
-// ---- SAC's tanh-squashed Gaussian (Kernels+TanhGaussian.swift) ----
+// ---- SAC's tanh-squashed Gaussian (ReverseFlow/Kernels/Kernels+TanhGaussian.swift) ----
 
 // One thread per row of the actor's output out [b, 2d] = (mu | raw log sigma): log sigma =
 // clip(raw, lo, hi), inside = 1 where raw is within the bounds, a = tanh(mu + sigma e), and
@@ -526,7 +526,7 @@ extern "C" __global__ void rfm_tanh_gaussian_backward(const float* dQ, const flo
     }
 }
 
-// ---- The estimator's small formulas (Kernels+Estimator.swift) ----
+// ---- Small formulas: TensorCore's arithmetic (Kernels+Arithmetic.swift) and the method's own (ReverseFlow/Kernels/Kernels+Estimator.swift) ----
 
 // y = 1 / (x + offset): Kernels.reciprocal (offset 0 is the plain reciprocal).
 extern "C" __global__ void rfm_reciprocal(const float* x, float* y, float offset, long long n) {

@@ -1,6 +1,8 @@
 import Foundation
+import TensorCore
 
-/// The tanh-squashed Gaussian of SAC's actor, as fused elementwise kernels.
+/// The tanh-squashed Gaussian of SAC's actor, as fused elementwise kernels (a device runs the
+/// kernels of the same name through TensorCore's generic named launch).
 extension Kernels {
     /// Samples `a = tanh(μ + σ·ε)` from the actor's output `[B, 2d]` = `(μ | raw log σ)` and the
     /// normals `noise` `[B, d]`, with `log σ = clip(raw, lo, hi)`. Writes the actions, `σ`, the
