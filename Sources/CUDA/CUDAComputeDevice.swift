@@ -99,10 +99,10 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
                 var doubles = 0
                 for r in reductions {
                     let (kernel, operands, count): (String, [UInt64], Int) = switch r {
-                    case let .sum(x, n): (DeviceKernels.sumPartial, [Self.address(x)], n)
-                    case let .sumOfSquares(x, n): (DeviceKernels.sumOfSquaresPartial, [Self.address(x)], n)
+                    case let .sum(x, n): ("rfm_sum_partial", [Self.address(x)], n)
+                    case let .sumOfSquares(x, n): ("rfm_sum_of_squares_partial", [Self.address(x)], n)
                     case let .sumOfSquaredDifferences(a, b, n):
-                        (DeviceKernels.squaredDifferencePartial, [Self.address(a), Self.address(b)], n)
+                        ("rfm_squared_difference_partial", [Self.address(a), Self.address(b)], n)
                     }
                     let blocks = min(max((count + threads - 1) / threads, 1), Self.reductionBlocks)
                     launches.append((kernel, operands, count, blocks, doubles))
@@ -113,7 +113,7 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
                 let scratch = partials!
                 for l in launches where l.count > 0 {
                     try cuda.launch(l.kernel, elements: l.count, blocks: l.blocks,
-                                    l.operands.map { .pointer($0) } + [.pointer(scratch.address + UInt64(8 * l.offset)), .int(l.count)])
+                                    l.operands.map { .address(UInt($0)) } + [.address(UInt(scratch.address) + UInt(8 * l.offset)), .int(l.count)])
                 }
                 if hostPartials.count < doubles { hostPartials = [Double](repeating: 0, count: doubles) }
                 try hostPartials.withUnsafeMutableBytes { bytes in
