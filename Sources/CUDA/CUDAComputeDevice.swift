@@ -34,6 +34,11 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
     /// The backend on the CPU emulation (tests; see ``CUDADevice/emulated()``).
     public static func emulated() -> CUDAComputeDevice { CUDAComputeDevice(CUDADevice.emulated()) }
 
+    /// The emulation with a fixed launch grid (see ``CUDADevice/emulated(blocks:threads:)``).
+    public static func emulated(blocks: Int, threads: Int) -> CUDAComputeDevice {
+        CUDAComputeDevice(CUDADevice.emulated(blocks: blocks, threads: threads))
+    }
+
     /// The backend's host side alone, kernels skipped (see ``CUDADevice/hostSideOnly()``).
     public static func hostSideOnly() -> CUDAComputeDevice { CUDAComputeDevice(CUDADevice.hostSideOnly()) }
 

@@ -41,7 +41,19 @@ public final class CUDADevice: @unchecked Sendable {
     /// path runs (benchmarks of that share; the numbers computed are meaningless).
     public static func hostSideOnly() -> CUDADevice { CUDADevice(runtime: EmulatedRuntime(executingKernels: false)) }
 
-    init(runtime: DeviceRuntime) { self.runtime = runtime }
+    /// The emulation with every grid-stride launch run on `blocks` × `threads` instead of the grid
+    /// the backend chooses (tests: fewer threads than elements, and more); reductions keep theirs.
+    public static func emulated(blocks: Int, threads: Int) -> CUDADevice {
+        CUDADevice(runtime: EmulatedRuntime(), geometry: (blocks, threads))
+    }
+
+    /// A launch grid that replaces the chosen one (``emulated(blocks:threads:)``).
+    let geometry: (blocks: Int, threads: Int)?
+
+    init(runtime: DeviceRuntime, geometry: (blocks: Int, threads: Int)? = nil) {
+        self.runtime = runtime
+        self.geometry = geometry
+    }
 
     /// Waits until every queued operation has finished.
     public func synchronize() throws { try runtime.synchronize() }
@@ -74,7 +86,8 @@ public final class CUDADevice: @unchecked Sendable {
     func launch(_ kernel: String, elements: Int, blocks fixedBlocks: Int? = nil, _ arguments: [KernelArgument]) throws {
         try KernelTable.check(kernel, arguments)
         guard elements > 0 else { return }
-        let threads = 256, blocks = fixedBlocks ?? min((elements + threads - 1) / threads, 65_535)
+        var threads = 256, blocks = fixedBlocks ?? min((elements + threads - 1) / threads, 65_535)
+        if fixedBlocks == nil, let geometry { (blocks, threads) = geometry }
         var slots = arguments.map(Self.slot)
         try slots.withUnsafeMutableBufferPointer { v in
             var parameters: [UnsafeMutableRawPointer?] = (0..<v.count).map { UnsafeMutableRawPointer(v.baseAddress! + $0) }
