@@ -3,7 +3,7 @@ import TensorCore
 
 /// The CUDA backend as a `TensorCore` compute device: tensors made inside
 /// `Devices.using(device) { … }` live in GPU memory, and the kernels of `TensorCore.Kernels`
-/// run there (cuBLAS for the products, the kernels of `rfm_kernels.cu` for the rest), so the
+/// run there (cuBLAS for the products, the kernels of `Kernels/*.cu` for the rest), so the
 /// algorithms above the kernels run unchanged on the GPU.
 ///
 /// ``emulated()`` gives the same device on the CPU emulation, whose addresses fault if host code

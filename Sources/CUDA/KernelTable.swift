@@ -1,7 +1,7 @@
 import CUDAEmulation
 import TensorCore
 
-/// The backend's kernels and their signatures, one entry per kernel of `Kernels/rfm_kernels.cu`.
+/// The backend's kernels and their signatures, one entry per kernel of `Kernels/*.cu`.
 ///
 /// The table is generated from the kernels' own C signatures (the `RFM_ENTRY` lines of
 /// `Sources/CUDAEmulation/emulation.cpp`, which compiles the same source for the CPU): only a C++

@@ -1,4 +1,4 @@
-// Runs the CUDA backend's kernels (Sources/CUDA/Kernels/rfm_kernels.cu) on the CPU, so their
+// Runs the CUDA backend's kernels (Sources/CUDA/Kernels/*.cu) on the CPU, so their
 // arithmetic and indexing are tested on every machine against the CPU kernels they mirror. Kernels
 // are reached only by name through the table below (as the driver reaches them on a GPU); there
 // is no per-kernel wrapper to keep in step with the source. A launch
@@ -34,7 +34,11 @@ template <class Body> void launch(int blocks, int threads, Body body) {
 // CUDA's device functions the kernels use (expf, logf, log1pf, fabsf, tanhf, sinf, cosf, fminf, fmaxf, sqrtf, isinf, isnan,
 // INFINITY) are the C library's here.
 #define __global__
+// The kernel source, in the order the GPU compiles it (DeviceKernels.files).
 #include "../CUDA/Kernels/rfm_kernels.cu"
+#include "../CUDA/Kernels/rfm_reductions.cu"
+#include "../CUDA/Kernels/rfm_random.cu"
+#include "../CUDA/Kernels/rfm_method_kernels.cu"
 
 // ---- The kernel table: launch by name, with the driver's parameter convention ----
 //
@@ -43,7 +47,7 @@ template <class Body> void launch(int blocks, int threads, Body body) {
 // looks a kernel up by name here and unpacks the array into a call with the kernel's own types.
 // The same table gives every backend its kernels: the names the GPU's module is searched for
 // and each kernel's layout, which every launch's arguments are checked against (KernelTable.swift).
-// A new kernel of rfm_kernels.cu needs one RFM_ENTRY line below and nothing else here.
+// A new kernel of Sources/CUDA/Kernels/*.cu needs one RFM_ENTRY line below and nothing else here.
 namespace {
 // A parameter's value from its slot; device addresses (pointer parameters) are the emulated
 // runtime's, moved out of the host's address space, and are mapped back here.

@@ -53,7 +53,7 @@ public struct DeviceActivity: Sendable, Equatable {
 }
 
 /// What a device runs: a product, or a kernel of the device's kernel library by name with its
-/// parameters in the kernel's own order (`Sources/CUDA/Kernels/rfm_kernels.cu` for CUDA).
+/// parameters in the kernel's own order (`Sources/CUDA/Kernels/*.cu` for CUDA).
 ///
 /// The seam knows no kernel by kind: each CPU kernel (``Kernels``, and the method's own fused
 /// kernels in the ReverseFlow target) names its device kernel and lists its operands, and the

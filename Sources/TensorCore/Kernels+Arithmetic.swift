@@ -2,7 +2,7 @@ import Foundation
 
 /// Small pointwise arithmetic (reciprocals, ratios, shifts, square roots) as named kernels rather
 /// than closures, so that each has one definition a device backend mirrors
-/// (`Sources/CUDA/Kernels/rfm_kernels.cu`). In place is fine for all. The method's own formulas
+/// (`Sources/CUDA/Kernels/*.cu`). In place is fine for all. The method's own formulas
 /// built on them live with the method (`Sources/ReverseFlow/Kernels/`).
 extension Kernels {
     /// `y ← 1 / (x + offset)` (offset 0: the plain reciprocal; 1e-12: the ESS's guard).

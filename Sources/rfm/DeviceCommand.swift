@@ -59,7 +59,7 @@ struct Device: ParsableCommand {
             if json {
                 try printJSON(report)
             } else {
-                print("NVRTC \(report.nvrtc) (\(report.library)) compiled Kernels/rfm_kernels.cu: "
+                print("NVRTC \(report.nvrtc) (\(report.library)) compiled Kernels/*.cu: "
                       + report.cubinBytes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) bytes" }.joined(separator: ", "))
             }
             return

@@ -17,7 +17,7 @@ import Testing
     @Test func theSourceShipsWithTheModuleAndDefinesEveryKernel() throws {
         let source = try DeviceKernels.source()
         for name in KernelTable.names {
-            #expect(source.contains("__global__ void \(name)("), "\(name) is not defined in rfm_kernels.cu")
+            #expect(source.contains("__global__ void \(name)("), "\(name) is not defined in Kernels/*.cu")
         }
         // Every kernel in the source is in the table the GPU compiles and the launches are checked against.
         let defined = source.components(separatedBy: "__global__ void ").dropFirst().map { String($0.prefix { $0 != "(" }) }

@@ -11,7 +11,7 @@ extern "C" {
 // copy faults at once, as it would on a GPU. Launches and copies subtract it.
 #define RFM_EMULATED_ADDRESS_OFFSET 0x4000000000000000ULL
 
-// The kernel table (one entry per kernel of rfm_kernels.cu): how many kernels, the i-th one's
+// The kernel table (one entry per kernel of Sources/CUDA/Kernels/*.cu): how many kernels, the i-th one's
 // name, and a kernel's layout, one character per parameter ('p' a device address, 'i' long long,
 // 'w' unsigned long long, 'f' float), or NULL for an unknown name.
 int rfm_kernel_count(void);

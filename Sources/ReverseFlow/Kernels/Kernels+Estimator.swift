@@ -3,7 +3,7 @@ import TensorCore
 
 /// The posterior estimator's, SAC's and the twin critic's small pointwise formulas, as named
 /// kernels rather than closures: each has one CPU definition here and one device kernel of the
-/// same name (`Sources/CUDA/Kernels/rfm_kernels.cu`), which a device runs through TensorCore's
+/// same name (`Sources/CUDA/Kernels/rfm_method_kernels.cu`), which a device runs through TensorCore's
 /// generic named launch. They live with the method, not in TensorCore, which holds only generic
 /// primitives. In place is fine for all.
 extension Kernels {
