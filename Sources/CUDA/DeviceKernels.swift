@@ -6,9 +6,6 @@ import Foundation
 /// by name; the `CUDAEmulation` target compiles the same files for the CPU so the tests check the
 /// formulas on any machine, and its table of the kernels' signatures is ``KernelTable``.
 public enum DeviceKernels {
-    /// Every kernel of the source (the kernel table's names).
-    public static var all: [String] { KernelTable.names }
-
     /// The source files of `Kernels/`, in the order they are compiled as one program: the shared
     /// helpers and generic kernels first, the method's own kernels last. The emulation includes
     /// them in the same order (`Sources/CUDAEmulation/emulation.cpp`).
