@@ -8,7 +8,7 @@ import TensorCore
 /// their argument lists, the grid of each kernel), not a separate API.
 ///
 /// Reports the largest absolute difference per kernel (for arg-max and categorical draws, the
-/// number of rows that differ; for the sum of squares, the relative difference). Products in
+/// number of rows that differ; for the sums and SAC's tanh-Gaussian, the relative difference). Products in
 /// FP32 agree to rounding (another summation order), the functions built on exp, tanh, log, sin
 /// and cos to a few ulp (other implementations), everything else exactly.
 public struct DeviceSelfCheck {
@@ -23,9 +23,12 @@ public struct DeviceSelfCheck {
         switch kernel {
         case "gemm": 1e-3
         case "gelu", "gelu backward", "log-sum-exp rows", "softmax rows", "sinusoidal embedding", "tanh log-Jacobian": 1e-5
+        case "mish", "mish backward", "bias activation", "add shares activation": 1e-5
         case "fill normal": 5e-5     // values up to about 10, a few ulp of log, cos and sin each
         case "tanh": 1e-6
-        case "sum of squares": 1e-9   // relative; partial sums in another order
+        case "sum of squares", "sum", "mean squared error": 1e-9   // relative; partial sums in another order
+        case "tanh gaussian sample": 1e-4   // relative; exp, tanh and log over 48 terms of a log-probability
+        case "tanh gaussian backward": 1e-3 // relative; 1/(1 − a² + 1e-6) magnifies tanh's last bits
         default: 0
         }
     }
@@ -52,6 +55,9 @@ public struct DeviceSelfCheck {
         errors.merge(groupKernels(inputs)) { $1 }
         errors.merge(randomNumbers(inputs)) { $1 }
         errors.merge(formulas(inputs)) { $1 }
+        errors.merge(layersAndSteps(inputs)) { $1 }
+        errors.merge(gathersAndMetrics(inputs)) { $1 }
+        errors.merge(tanhGaussian(inputs)) { $1 }
         return errors
     }
 
@@ -184,7 +190,7 @@ public struct DeviceSelfCheck {
     /// Runs `kernel` on host copies of the inputs into a copy of `start`, and on device copies of
     /// both (kernels such as Adam update their operands in place); the largest absolute difference
     /// of the two results.
-    private func compare(_ start: Tensor, _ inputs: [Tensor], _ kernel: ([Tensor], Tensor) -> Void) -> Float {
+    func compare(_ start: Tensor, _ inputs: [Tensor], _ kernel: ([Tensor], Tensor) -> Void) -> Float {
         let onDevice = inputs.map { $0.copy(to: device) }, got = start.copy(to: device)
         let expected = start.copy(to: nil)
         kernel(inputs.map { $0.copy(to: nil) }, expected)
@@ -192,7 +198,7 @@ public struct DeviceSelfCheck {
         return largestDifference(got.toArray(), expected.toArray())
     }
 
-    private func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
+    func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
         zip(a, b).map { abs($0 - $1) }.max() ?? 0
     }
 }
