@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// One NVIDIA GPU, opened at run time: the driver's primary context on device 0, cuBLAS, and the
 /// backend's elementwise kernels compiled by NVRTC for this GPU (``DriverRuntime``), or the same
@@ -40,7 +41,19 @@ public final class CUDADevice: @unchecked Sendable {
     /// path runs (benchmarks of that share; the numbers computed are meaningless).
     public static func hostSideOnly() -> CUDADevice { CUDADevice(runtime: EmulatedRuntime(executingKernels: false)) }
 
-    init(runtime: DeviceRuntime) { self.runtime = runtime }
+    /// The emulation with every grid-stride launch run on `blocks` × `threads` instead of the grid
+    /// the backend chooses (tests: fewer threads than elements, and more); reductions keep theirs.
+    public static func emulated(blocks: Int, threads: Int) -> CUDADevice {
+        CUDADevice(runtime: EmulatedRuntime(), geometry: (blocks, threads))
+    }
+
+    /// A launch grid that replaces the chosen one (``emulated(blocks:threads:)``).
+    let geometry: (blocks: Int, threads: Int)?
+
+    init(runtime: DeviceRuntime, geometry: (blocks: Int, threads: Int)? = nil) {
+        self.runtime = runtime
+        self.geometry = geometry
+    }
 
     /// Waits until every queued operation has finished.
     public func synchronize() throws { try runtime.synchronize() }
@@ -66,156 +79,31 @@ public final class CUDADevice: @unchecked Sendable {
                                      beta: beta, c: c.address, ldc: max(c.stride, 1))
     }
 
-    /// `y ← GELU(x)` (tanh form), elementwise over `count` floats.
-    public func gelu(_ x: DeviceBuffer, into y: DeviceBuffer) throws {
-        try requireSameCount(x, y, "gelu")
-        try launch(DeviceKernels.gelu, elements: x.count, [.address(x), .address(y), .int(x.count)])
-    }
-
-    /// `m[r, :] += v` for a `[rows, cols]` matrix `m` and a vector `v` of `cols`.
-    public func addRowVector(_ v: DeviceBuffer, to m: DeviceBuffer, rows: Int, cols: Int) throws {
-        guard v.count >= cols && m.count >= rows * cols else { throw CUDAError("addRowVector: buffers too small for \(rows)×\(cols)") }
-        try launch(DeviceKernels.addRowVector, elements: rows * cols, [.address(v), .address(m), .int(rows), .int(cols)])
-    }
-
-    /// `y ← max(x, 0)`.
-    public func relu(_ x: DeviceBuffer, into y: DeviceBuffer) throws {
-        try requireSameCount(x, y, "relu")
-        try launch(DeviceKernels.relu, elements: x.count, [.address(x), .address(y), .int(x.count)])
-    }
-
-    /// `dx ← dy ⊙ 1[x > 0]`, `x` the pre-activation.
-    public func reluBackward(_ dy: DeviceBuffer, input x: DeviceBuffer, into dx: DeviceBuffer) throws {
-        try requireSameCount(dy, x, "reluBackward"); try requireSameCount(dy, dx, "reluBackward")
-        try launch(DeviceKernels.reluBackward, elements: x.count, [.address(dy), .address(x), .address(dx), .int(x.count)])
-    }
-
-    /// `out ← s·a`.
-    public func scale(_ a: DeviceBuffer, by s: Float, into out: DeviceBuffer) throws {
-        try requireSameCount(a, out, "scale")
-        try launch(DeviceKernels.scale, elements: a.count, [.address(a), .float(s), .address(out), .int(a.count)])
-    }
-
-    /// `y ← y + α·x`.
-    public func axpy(_ alpha: Float, _ x: DeviceBuffer, _ y: DeviceBuffer) throws {
-        try requireSameCount(x, y, "axpy")
-        try launch(DeviceKernels.axpy, elements: x.count, [.float(alpha), .address(x), .address(y), .int(x.count)])
-    }
-
-    /// `a ← α·a + β·b` (Polyak averaging).
-    public func blend(_ a: DeviceBuffer, _ alpha: Float, _ b: DeviceBuffer, _ beta: Float) throws {
-        try requireSameCount(a, b, "blend")
-        try launch(DeviceKernels.blend, elements: a.count, [.address(a), .float(alpha), .address(b), .float(beta), .int(a.count)])
-    }
-
-    /// `out ← min(a, b)`.
-    public func minimum(_ a: DeviceBuffer, _ b: DeviceBuffer, into out: DeviceBuffer) throws {
-        try requireSameCount(a, b, "minimum"); try requireSameCount(a, out, "minimum")
-        try launch(DeviceKernels.minimum, elements: a.count, [.address(a), .address(b), .address(out), .int(a.count)])
-    }
-
-    /// `out[c] ← (out[c] +) Σ_r m[r, c]` for a `[rows, cols]` matrix.
-    public func sumColumns(_ m: DeviceBuffer, rows: Int, cols: Int, into out: DeviceBuffer, accumulate: Bool = false) throws {
-        guard m.count >= rows * cols && out.count >= cols else { throw CUDAError("sumColumns: buffers too small for \(rows)×\(cols)") }
-        try launch(DeviceKernels.sumColumns, elements: cols, [.address(m), .address(out), .int(rows), .int(cols), .int(accumulate ? 1 : 0)])
-    }
-
-    /// One Adam step in place (see `Kernels.adamStep`); `c1`, `c2` are the bias corrections.
-    public func adamStep(parameter p: DeviceBuffer, firstMoment m: DeviceBuffer, secondMoment v: DeviceBuffer, gradient g: DeviceBuffer,
-                         learningRate: Float, beta1: Float, beta2: Float, correction1 c1: Float, correction2 c2: Float,
-                         epsilon: Float) throws {
-        try requireSameCount(p, g, "adamStep"); try requireSameCount(m, g, "adamStep"); try requireSameCount(v, g, "adamStep")
-        try launch(DeviceKernels.adam, elements: g.count,
-                   [.address(p), .address(m), .address(v), .address(g), .float(learningRate), .float(beta1), .float(beta2),
-                    .float(c1), .float(c2), .float(epsilon), .int(g.count)])
-    }
-
-    /// `out ← a + b`, `a − b` or `a ⊙ b`.
-    public func add(_ a: DeviceBuffer, _ b: DeviceBuffer, into out: DeviceBuffer) throws { try binary(DeviceKernels.add, a, b, out) }
-    public func subtract(_ a: DeviceBuffer, _ b: DeviceBuffer, into out: DeviceBuffer) throws { try binary(DeviceKernels.subtract, a, b, out) }
-    public func multiply(_ a: DeviceBuffer, _ b: DeviceBuffer, into out: DeviceBuffer) throws { try binary(DeviceKernels.multiply, a, b, out) }
-
-    private func binary(_ kernel: String, _ a: DeviceBuffer, _ b: DeviceBuffer, _ out: DeviceBuffer) throws {
-        try requireSameCount(a, b, kernel); try requireSameCount(a, out, kernel)
-        try launch(kernel, elements: a.count, [.address(a), .address(b), .address(out), .int(a.count)])
-    }
-
-    /// `y ← tanh(x)`.
-    public func tanh(_ x: DeviceBuffer, into y: DeviceBuffer) throws {
-        try requireSameCount(x, y, "tanh")
-        try launch(DeviceKernels.tanh, elements: x.count, [.address(x), .address(y), .int(x.count)])
-    }
-
-    /// `dx ← dy ⊙ GELU'(x)`, `x` the pre-activation.
-    public func geluBackward(_ dy: DeviceBuffer, input x: DeviceBuffer, into dx: DeviceBuffer) throws {
-        try requireSameCount(dy, x, "geluBackward"); try requireSameCount(dy, dx, "geluBackward")
-        try launch(DeviceKernels.geluBackward, elements: x.count, [.address(dy), .address(x), .address(dx), .int(x.count)])
-    }
-
-    /// `m[r, :] += v[r]` for a `[rows, cols]` matrix.
-    public func addColumnVector(_ v: DeviceBuffer, to m: DeviceBuffer, rows: Int, cols: Int) throws {
-        guard v.count >= rows && m.count >= rows * cols else { throw CUDAError("addColumnVector: buffers too small for \(rows)×\(cols)") }
-        try launch(DeviceKernels.addColumnVector, elements: rows * cols, [.address(v), .address(m), .int(rows), .int(cols)])
-    }
-
-    /// Adds row g of `rows` `[G, d]` to each row of group g of `x` `[n, d]` (n a multiple of G).
-    public func addGroupRows(_ rows: DeviceBuffer, groups: Int, to x: DeviceBuffer, rowsOfX n: Int, cols d: Int) throws {
-        guard groups > 0, n % groups == 0, rows.count >= groups * d, x.count >= n * d else {
-            throw CUDAError("addGroupRows: \(groups) groups of \(d) for \(n) rows do not fit the buffers")
-        }
-        try launch(DeviceKernels.addGroupRows, elements: n * d, [.address(rows), .address(x), .int(groups), .int(n), .int(d)])
-    }
-
-    /// Every row of `out` `[rows, cols]` set to `v`.
-    public func broadcastRow(_ v: DeviceBuffer, into out: DeviceBuffer, rows: Int, cols: Int) throws {
-        guard v.count >= cols && out.count >= rows * cols else { throw CUDAError("broadcastRow: buffers too small for \(rows)×\(cols)") }
-        try launch(DeviceKernels.broadcastRow, elements: rows * cols, [.address(v), .address(out), .int(rows), .int(cols)])
-    }
-
-    /// `out[r·times + k, :] ← src[r, :]`.
-    public func repeatRows(_ src: DeviceBuffer, rows: Int, cols: Int, times: Int, into out: DeviceBuffer) throws {
-        guard src.count >= rows * cols && out.count >= rows * times * cols else { throw CUDAError("repeatRows: buffers too small") }
-        try launch(DeviceKernels.repeatRows, elements: rows * times * cols, [.address(src), .address(out), .int(rows), .int(cols), .int(times)])
-    }
-
-    func requireSameCount(_ a: DeviceBuffer, _ b: DeviceBuffer, _ what: String) throws {
-        guard a.count == b.count else { throw CUDAError("\(what): buffers of \(a.count) and \(b.count) floats") }
-    }
-
-    /// A kernel parameter: a buffer's address, a 64-bit integer (`long long`), an unsigned 64-bit
-    /// word (`unsigned long long`) or a float.
-    enum Argument {
-        case address(DeviceBuffer)
-        /// A raw device address (a tensor's storage).
-        case pointer(UInt64)
-        case int(Int)
-        case word(UInt64)
-        case float(Float)
-
-        /// The value's bytes in an 8-byte slot (a float in the low four, as the kernel reads it).
-        var slot: UInt64 {
-            switch self {
-            case .address(let b): b.address
-            case .pointer(let p): p
-            case .int(let i): UInt64(bitPattern: Int64(i))
-            case .word(let w): w
-            case .float(let f): UInt64(f.bitPattern)
-            }
-        }
-    }
-
     /// Launches `kernel` with a grid-stride loop over `elements` (256 threads per block, at most
-    /// 65,535 blocks, or `blocks` when given). Each parameter sits in its own 8-byte slot, and the
-    /// kernel reads from it as many bytes as its signature says.
-    func launch(_ kernel: String, elements: Int, blocks fixedBlocks: Int? = nil, _ arguments: [Argument]) throws {
+    /// 65,535 blocks, or `blocks` when given), after checking the arguments against the kernel's
+    /// signature (``KernelTable``). Each parameter sits in its own 8-byte slot, and the kernel
+    /// reads from it as many bytes as its signature says.
+    func launch(_ kernel: String, elements: Int, blocks fixedBlocks: Int? = nil, _ arguments: [KernelArgument]) throws {
+        try KernelTable.check(kernel, arguments)
         guard elements > 0 else { return }
-        let threads = 256, blocks = fixedBlocks ?? min((elements + threads - 1) / threads, 65_535)
-        var slots = arguments.map(\.slot)
+        var threads = 256, blocks = fixedBlocks ?? min((elements + threads - 1) / threads, 65_535)
+        if fixedBlocks == nil, let geometry { (blocks, threads) = geometry }
+        var slots = arguments.map(Self.slot)
         try slots.withUnsafeMutableBufferPointer { v in
             var parameters: [UnsafeMutableRawPointer?] = (0..<v.count).map { UnsafeMutableRawPointer(v.baseAddress! + $0) }
             try parameters.withUnsafeMutableBufferPointer { p in
                 try runtime.launch(kernel, blocks: blocks, threads: threads, parameters: p.baseAddress!)
             }
+        }
+    }
+
+    /// An argument's bytes in an 8-byte slot (a float in the low four, as the kernel reads it).
+    private static func slot(_ argument: KernelArgument) -> UInt64 {
+        switch argument {
+        case .address(let a): UInt64(a)
+        case .int(let i): UInt64(bitPattern: Int64(i))
+        case .word(let w): w
+        case .float(let f): UInt64(f.bitPattern)
         }
     }
 }

@@ -47,7 +47,7 @@ final class DriverRuntime: DeviceRuntime, @unchecked Sendable {
         let cubin = try nvrtc.compileToCubin(try DeviceKernels.source(), name: "rfm_kernels.cu", capability: capability)
         var module: OpaquePointer?
         try cubin.withUnsafeBytes { try driver.check(driver.cuModuleLoadData(&module, $0.baseAddress!), "cuModuleLoadData") }
-        for kernel in DeviceKernels.all {
+        for kernel in KernelTable.names {
             var function: OpaquePointer?
             try driver.check(driver.cuModuleGetFunction(&function, module, kernel), "cuModuleGetFunction(\(kernel))")
             functions[kernel] = function

@@ -3,7 +3,7 @@ import CUDAEmulation
 import Foundation
 
 /// The CUDA backend without a GPU: "device memory" is host memory, a launch runs the kernel of
-/// `rfm_kernels.cu` compiled for the CPU (the `CUDAEmulation` target) over every (block, thread)
+/// `Kernels/*.cu` compiled for the CPU (the `CUDAEmulation` target) over every (block, thread)
 /// of the grid, and the column-major SGEMM is OpenBLAS's. Everything above ``DeviceRuntime`` (the
 /// row-major products, argument packing, launch geometry, buffer views) runs unchanged, so it is
 /// tested on every machine. Copies are checked against the allocations they touch.

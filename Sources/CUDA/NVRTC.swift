@@ -42,7 +42,7 @@ final class NVRTC: @unchecked Sendable {
         var program: OpaquePointer?
         try check(create(&program, source, name, 0, nil, nil), "nvrtcCreateProgram")
         defer { _ = destroy(&program) }
-        // --fmad=false: no contraction of a·b + c into one rounding, as on the CPU (see rfm_kernels.cu).
+        // --fmad=false: no contraction of a·b + c into one rounding, as on the CPU (see Kernels/rfm_kernels.cu).
         let options = ["--gpu-architecture=sm_\(capability)", "--std=c++17", "-default-device", "--fmad=false"]
         let cOptions = options.map { strdup($0) }
         defer { cOptions.forEach { free($0) } }

@@ -1,5 +1,7 @@
-// Runs the CUDA backend's kernels (Sources/CUDA/Kernels/rfm_kernels.cu) on the CPU, so their
-// arithmetic and indexing are tested on every machine against TensorCore's CPU kernels. A launch
+// Runs the CUDA backend's kernels (Sources/CUDA/Kernels/*.cu) on the CPU, so their
+// arithmetic and indexing are tested on every machine against the CPU kernels they mirror. Kernels
+// are reached only by name through the table below (as the driver reaches them on a GPU); there
+// is no per-kernel wrapper to keep in step with the source. A launch
 // of `blocks` × `threads` becomes a loop over every (block, thread) pair in turn; the grid-stride
 // kernels this file accepts give the same results in any order.
 #include "cuda_emulation.h"
@@ -32,176 +34,20 @@ template <class Body> void launch(int blocks, int threads, Body body) {
 // CUDA's device functions the kernels use (expf, logf, log1pf, fabsf, tanhf, sinf, cosf, fminf, fmaxf, sqrtf, isinf, isnan,
 // INFINITY) are the C library's here.
 #define __global__
+// The kernel source, in the order the GPU compiles it (DeviceKernels.files).
 #include "../CUDA/Kernels/rfm_kernels.cu"
+#include "../CUDA/Kernels/rfm_reductions.cu"
+#include "../CUDA/Kernels/rfm_random.cu"
+#include "../CUDA/Kernels/rfm_method_kernels.cu"
 
-extern "C" void rfm_emulate_gelu(const float *x, float *y, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_gelu(x, y, n); });
-}
-
-extern "C" void rfm_emulate_add_row_vector(const float *v, float *m, long long rows, long long cols, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_add_row_vector(v, m, rows, cols); });
-}
-
-extern "C" void rfm_emulate_relu(const float *x, float *y, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_relu(x, y, n); });
-}
-
-extern "C" void rfm_emulate_relu_backward(const float *dy, const float *x, float *dx, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_relu_backward(dy, x, dx, n); });
-}
-
-extern "C" void rfm_emulate_scale(const float *a, float s, float *out, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_scale(a, s, out, n); });
-}
-
-extern "C" void rfm_emulate_axpy(float alpha, const float *x, float *y, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_axpy(alpha, x, y, n); });
-}
-
-extern "C" void rfm_emulate_blend(float *a, float alpha, const float *b, float beta, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_blend(a, alpha, b, beta, n); });
-}
-
-extern "C" void rfm_emulate_minimum(const float *a, const float *b, float *out, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_minimum(a, b, out, n); });
-}
-
-extern "C" void rfm_emulate_sum_columns(const float *m, float *out, long long rows, long long cols, long long accumulate,
-                                        int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_sum_columns(m, out, rows, cols, accumulate); });
-}
-
-extern "C" void rfm_emulate_adam(float *p, float *m, float *v, const float *g, float lr, float b1, float b2, float c1,
-                                 float c2, float eps, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_adam(p, m, v, g, lr, b1, b2, c1, c2, eps, n); });
-}
-
-extern "C" void rfm_emulate_binary(int op, const float *a, const float *b, float *out, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] {
-        if (op == 0) rfm_add(a, b, out, n);
-        else if (op == 1) rfm_subtract(a, b, out, n);
-        else rfm_multiply(a, b, out, n);
-    });
-}
-
-extern "C" void rfm_emulate_tanh(const float *x, float *y, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_tanh(x, y, n); });
-}
-
-extern "C" void rfm_emulate_gelu_backward(const float *dy, const float *x, float *dx, long long n, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_gelu_backward(dy, x, dx, n); });
-}
-
-extern "C" void rfm_emulate_add_column_vector(const float *v, float *m, long long rows, long long cols, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_add_column_vector(v, m, rows, cols); });
-}
-
-extern "C" void rfm_emulate_add_group_rows(const float *rows, float *x, long long groups, long long n, long long d, int blocks,
-                                           int threads) {
-    launch(blocks, threads, [&] { rfm_add_group_rows(rows, x, groups, n, d); });
-}
-
-extern "C" void rfm_emulate_broadcast_row(const float *v, float *out, long long rows, long long cols, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_broadcast_row(v, out, rows, cols); });
-}
-
-extern "C" void rfm_emulate_repeat_rows(const float *src, float *out, long long rows, long long cols, long long times, int blocks,
-                                        int threads) {
-    launch(blocks, threads, [&] { rfm_repeat_rows(src, out, rows, cols, times); });
-}
-
-extern "C" void rfm_emulate_gather_rows(const float *src, const long long *indices, float *out, long long count, long long cols,
-                                        int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_gather_rows(src, indices, out, count, cols); });
-}
-
-extern "C" void rfm_emulate_row_reduction(int op, const float *m, float *v, long long rows, long long cols, int blocks, int threads) {
-    launch(blocks, threads, [&] {
-        if (op == 0) rfm_sum_rows(m, v, rows, cols);
-        else if (op == 1) rfm_max_rows(m, v, rows, cols);
-        else if (op == 2) rfm_log_sum_exp_rows(m, v, rows, cols);
-        else rfm_softmax_rows(m, v, rows, cols);
-    });
-}
-
-extern "C" void rfm_emulate_argmax_rows(const float *m, long long *indices, long long rows, long long cols, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_argmax_rows(m, indices, rows, cols); });
-}
-
-extern "C" void rfm_emulate_mean_std_rows(const float *m, float *mean, float *stdev, long long rows, long long cols, int blocks,
-                                          int threads) {
-    launch(blocks, threads, [&] { rfm_mean_std_rows(m, mean, stdev, rows, cols); });
-}
-
-extern "C" void rfm_emulate_group_affine(const float *x, const float *alpha, const float *r, const float *beta, float *out,
-                                         long long groups, long long n, long long d, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_group_affine(x, alpha, r, beta, out, groups, n, d); });
-}
-
-extern "C" void rfm_emulate_group_weighted_sum(const float *w, const float *x, float *out, long long groups, long long k, long long d,
-                                               int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_group_weighted_sum(w, x, out, groups, k, d); });
-}
-
-extern "C" void rfm_emulate_subtract_group_rows(const float *x, const float *rows, float *out, long long groups, long long n,
-                                                long long d, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_subtract_group_rows(x, rows, out, groups, n, d); });
-}
-
-extern "C" void rfm_emulate_broadcast_column(const float *v, float *out, long long rows, long long cols, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_broadcast_column(v, out, rows, cols); });
-}
-
-extern "C" double rfm_emulate_sum_of_squares(const float *x, long long n, int blocks, int threads) {
-    double *partial = new double[(size_t)blocks * threads];
-    launch(blocks, threads, [&] { rfm_sum_of_squares_partial(x, partial, n); });
-    double s = 0;
-    for (long long t = 0; t < (long long)blocks * threads; t++) s += partial[t];
-    delete[] partial;
-    return s;
-}
-
-extern "C" void rfm_emulate_fill(int normal, float *out, long long n, float a, float b, unsigned long long seed,
-                                 unsigned long long stream, unsigned long long position, int blocks, int threads) {
-    launch(blocks, threads, [&] {
-        if (normal) rfm_fill_normal(out, n, a, b, seed, stream, position);
-        else rfm_fill_uniform(out, n, a, b, seed, stream, position);
-    });
-}
-
-extern "C" void rfm_emulate_categorical(const float *logits, long long *indices, long long rows, long long cols, unsigned long long seed,
-                                        unsigned long long stream, unsigned long long position, int blocks, int threads) {
-    launch(blocks, threads, [&] { rfm_categorical(logits, indices, rows, cols, seed, stream, position); });
-}
-
-extern "C" void rfm_emulate_sinusoidal_embedding(const float *x, const float *f, float *out, long long n, long long half, int blocks,
-                                                 int threads) {
-    launch(blocks, threads, [&] { rfm_sinusoidal_embedding(x, f, out, n, half); });
-}
-
-extern "C" void rfm_emulate_estimator_formula(int op, const float *a, const float *b, float *out, float p, float q, long long n,
-                                              int blocks, int threads) {
-    launch(blocks, threads, [&] {
-        switch (op) {
-        case 0: rfm_reciprocal(a, out, p, n); break;
-        case 1: rfm_ratio(a, b, out, 0, n); break;
-        case 2: rfm_ratio(a, b, out, 1, n); break;
-        case 3: rfm_squared_ratio(a, b, out, n); break;
-        case 4: rfm_one_minus(a, out, n); break;
-        case 5: rfm_tanh_log_jacobian(a, out, n); break;
-        case 6: rfm_tanh_score(a, b, out, p, n); break;
-        case 7: rfm_control_variate_coefficient(a, b, out, p, q, n); break;
-        case 8: rfm_minimum_share(a, b, out, n); break;
-        default: rfm_clamp(a, out, p, n); break;
-        }
-    });
-}
-
-// ---- Launch by name, with the driver's parameter convention ----
+// ---- The kernel table: launch by name, with the driver's parameter convention ----
 //
 // cuLaunchKernel takes a kernel and an array of pointers, one per parameter, each to the
 // parameter's value. The emulated runtime (EmulatedRuntime.swift) launches the same way: it
 // looks a kernel up by name here and unpacks the array into a call with the kernel's own types.
+// The same table gives every backend its kernels: the names the GPU's module is searched for
+// and each kernel's layout, which every launch's arguments are checked against (KernelTable.swift).
+// A new kernel of Sources/CUDA/Kernels/*.cu needs one RFM_ENTRY line below and nothing else here.
 namespace {
 // A parameter's value from its slot; device addresses (pointer parameters) are the emulated
 // runtime's, moved out of the host's address space, and are mapped back here.
@@ -228,13 +74,33 @@ template <class... A> struct Invoker {
 
 template <class... A> constexpr void (*invokerFor(void (*)(A...)))(void *, void **) { return &Invoker<A...>::run; }
 
+// A parameter's kind in a layout: 'p' a device address, 'i' long long, 'w' unsigned long long,
+// 'f' float. Any other type fails to compile here, so every kernel keeps to the 8-byte slots
+// (a float in the low four bytes) that the Swift side packs.
+template <class A> constexpr char kind() {
+    if constexpr (std::is_pointer<A>::value) return 'p';
+    else if constexpr (std::is_same<A, long long>::value) return 'i';
+    else if constexpr (std::is_same<A, unsigned long long>::value) return 'w';
+    else {
+        static_assert(std::is_same<A, float>::value, "kernel parameters are pointers, long long, unsigned long long or float");
+        return 'f';
+    }
+}
+
+template <class... A> struct Layout { static constexpr char value[sizeof...(A) + 1] = {kind<A>()..., '\0'}; };
+
+template <class... A> constexpr const char *layoutFor(void (*)(A...)) { return Layout<A...>::value; }
+
+// One kernel: its name, the emulation's compiled copy, the call that unpacks a parameter array
+// into it, and its layout (one kind per parameter), all from the kernel's C signature.
 struct Entry {
     const char *name;
     void *kernel;
     void (*run)(void *, void **);
+    const char *layout;
 };
 
-#define RFM_ENTRY(k) {#k, reinterpret_cast<void *>(&k), invokerFor(&k)}
+#define RFM_ENTRY(k) {#k, reinterpret_cast<void *>(&k), invokerFor(&k), layoutFor(&k)}
 const Entry entries[] = {
     RFM_ENTRY(rfm_gelu),
     RFM_ENTRY(rfm_add_row_vector),
@@ -309,7 +175,14 @@ const Entry *find(const char *name) {
 }
 }  // namespace
 
-extern "C" int rfm_emulate_has_kernel(const char *name) { return find(name) != nullptr; }
+extern "C" int rfm_kernel_count(void) { return (int)(sizeof(entries) / sizeof(entries[0])); }
+
+extern "C" const char *rfm_kernel_name(int i) { return entries[i].name; }
+
+extern "C" const char *rfm_kernel_layout(const char *name) {
+    const Entry *e = find(name);
+    return e ? e->layout : nullptr;
+}
 
 extern "C" int rfm_emulate_launch(const char *name, void **parameters, int blocks, int threads) {
     const Entry *e = find(name);

@@ -93,7 +93,7 @@ extension Kernels {
         precondition(indices.count == m.rows, "argmaxRows: \(indices.count) outputs for \(m.rows) rows")
         if let d = m.device {
             precondition(indices.device === d, "argmaxRows: the indices are not on \(d.name)")
-            d.run(.argmaxRows(m: m.data, indices: indices.data, rows: m.rows, cols: m.cols))
+            d.launch("rfm_argmax_rows", elements: m.rows, .pointer(m.data), .pointer(indices.data), .int(m.rows), .int(m.cols))
             return
         }
         precondition(indices.device == nil, "argmaxRows: host scores, device indices")
@@ -106,8 +106,8 @@ extension Kernels {
         precondition(indices.count == out.rows && src.cols == out.cols, "gatherRows: \(indices.count) indices into \(out.shape)")
         if let d = device("gatherRows", src, out) {
             precondition(indices.device === d, "gatherRows: the indices are not on \(d.name)")
-            d.run(.gatherRows(source: src.data, indices: indices.data, groupSize: groupSize, out: out.data, count: out.rows,
-                              cols: out.cols, sourceRows: src.rows))
+            d.launch("rfm_gather_group_rows", elements: out.rows * out.cols, .pointer(src.data), .pointer(indices.data), .int(groupSize),
+                     .pointer(out.data), .int(out.rows), .int(out.cols), .int(src.rows))
             return
         }
         precondition(indices.device == nil, "gatherRows: host rows, device indices")
@@ -126,8 +126,8 @@ extension RandomStream {
         precondition(indices.count == logits.rows, "categorical: \(indices.count) outputs for \(logits.rows) rows")
         if let d = logits.device {
             precondition(indices.device === d, "categorical: the indices are not on \(d.name)")
-            d.run(.categorical(logits: logits.data, indices: indices.data, rows: logits.rows, cols: logits.cols,
-                               seed: seed, stream: stream, position: position))
+            d.launch("rfm_categorical", elements: logits.rows, .pointer(logits.data), .pointer(indices.data), .int(logits.rows),
+                     .int(logits.cols), .word(seed), .word(stream), .word(position))
             position &+= UInt64(logits.rows)
             return
         }

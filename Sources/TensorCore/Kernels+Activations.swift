@@ -3,7 +3,7 @@ extension Kernels {
     @inlinable public static func relu(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "relu")
         if let d = device("relu", x, y) {
-            d.run(.unary(.relu, x: x.data, y: y.data, count: x.count))
+            d.launch("rfm_relu", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
             return
         }
         let p = x.data, q = y.data
@@ -14,7 +14,7 @@ extension Kernels {
     @inlinable public static func reluBackward(_ dy: Tensor, input y: Tensor, into dx: Tensor) {
         checkShape(dy, y, "reluBackward"); checkShape(dy, dx, "reluBackward")
         if let d = device("reluBackward", dy, y, dx) {
-            d.run(.derivative(.relu, dy: dy.data, x: y.data, dx: dx.data, count: dy.count))
+            d.launch("rfm_relu_backward", elements: dy.count, .pointer(dy.data), .pointer(y.data), .pointer(dx.data), .int(dy.count))
             return
         }
         let g = dy.data, o = y.data, r = dx.data
@@ -35,7 +35,7 @@ extension Kernels {
     @inlinable public static func gelu(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "gelu")
         if let d = device("gelu", x, y) {
-            d.run(.unary(.gelu, x: x.data, y: y.data, count: x.count))
+            d.launch("rfm_gelu", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
             return
         }
         let src = x.data, dst = y.data, count = x.count
@@ -84,7 +84,7 @@ extension Kernels {
     @inlinable public static func geluBackward(_ dy: Tensor, input x: Tensor, into dx: Tensor) {
         checkShape(dy, x, "geluBackward"); checkShape(dy, dx, "geluBackward")
         if let d = device("geluBackward", dy, x, dx) {
-            d.run(.derivative(.gelu, dy: dy.data, x: x.data, dx: dx.data, count: dy.count))
+            d.launch("rfm_gelu_backward", elements: dy.count, .pointer(dy.data), .pointer(x.data), .pointer(dx.data), .int(dy.count))
             return
         }
         let c = geluScale, k = geluCubic
@@ -111,8 +111,8 @@ extension Kernels {
         let d = device("biasActivation", z, bias, out)
         if let r = residual, r.device !== d { mixedLocations("biasActivation", d, r.device) }
         if let d {
-            d.run(.biasActivation(z: z.data, bias: bias.data, activation: activation, residual: residual, out: out.data,
-                                  rows: z.rows, cols: z.cols))
+            d.launch("rfm_bias_activation", elements: z.rows * z.cols, .pointer(z.data), .pointer(bias.data), .pointer(out.data),
+                     .pointer(residual?.base), .int(residual?.stride ?? 0), .int(z.rows), .int(z.cols), .int(activationCode(activation)))
             return
         }
         addRowVector(bias, to: z)
@@ -134,8 +134,8 @@ extension Kernels {
         let d = device("addSharesActivation", z, out, groupRows)
         if row.device !== d { mixedLocations("addSharesActivation", d, row.device) }
         if let d {
-            d.run(.addSharesActivation(z: z.data, groupRows: groupRows?.data, groups: groups, row: row.base, activation: activation,
-                                       out: out.data, rows: z.rows, cols: z.cols))
+            d.launch("rfm_add_shares_activation", elements: z.rows * z.cols, .pointer(z.data), .pointer(groupRows?.data), .int(groups),
+                     .pointer(row.base), .pointer(out.data), .int(z.rows), .int(z.cols), .int(activationCode(activation)))
             return
         }
         if let g = groupRows { addGroupRows(g, to: z) }
@@ -144,6 +144,17 @@ extension Kernels {
             for c in 0..<z.cols { zs[c] += row.base[c] }
         }
         activate(z, activation, into: out)
+    }
+
+    /// The device kernels' activation codes: 0 the identity, 1 ReLU, 2 GELU, 3 tanh, 4 Mish.
+    @inlinable static func activationCode(_ f: DeviceKernel.Unary?) -> Int {
+        switch f {
+        case nil: 0
+        case .relu: 1
+        case .gelu: 2
+        case .tanh: 3
+        case .mish: 4
+        }
     }
 
     /// `out ← f(z)` for the fused kernels' activations (nil: a copy, none when `out` is `z`).
@@ -161,7 +172,7 @@ extension Kernels {
     @inlinable public static func tanh(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "tanh")
         if let d = device("tanh", x, y) {
-            d.run(.unary(.tanh, x: x.data, y: y.data, count: x.count))
+            d.launch("rfm_tanh", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
             return
         }
         forEachLane(x.data, y.data, count: x.count) { tanh($0) }

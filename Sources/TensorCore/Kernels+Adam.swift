@@ -11,8 +11,8 @@ extension Kernels {
         precondition(p.count == g.count && m.count == g.count && v.count == g.count,
                      "adamStep: parameter \(p.count), moments \(m.count)/\(v.count), gradient \(g.count) elements")
         if let d = device("adamStep", p, m, v, g) {
-            d.run(.adam(parameter: p.data, firstMoment: m.data, secondMoment: v.data, gradient: g.data, learningRate: lr,
-                        beta1: b1, beta2: b2, correction1: c1, correction2: c2, epsilon: epsilon, count: g.count))
+            d.launch("rfm_adam", elements: g.count, .pointer(p.data), .pointer(m.data), .pointer(v.data), .pointer(g.data), .float(lr),
+                     .float(b1), .float(b2), .float(c1), .float(c2), .float(epsilon), .int(g.count))
             return
         }
         let pp = p.data, mm = m.data, vv = v.data, gg = g.data

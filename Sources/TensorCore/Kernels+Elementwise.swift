@@ -4,7 +4,7 @@ extension Tensor {
     /// Sets every element to `value`.
     @inlinable public func fill(_ value: Float) {
         if let device {
-            device.run(.fill(x: data, value: value, count: count))
+            device.launch("rfm_fill", elements: count, .pointer(data), .float(value), .int(count))
         } else {
             data.update(repeating: value, count: count)
         }
@@ -31,7 +31,7 @@ extension Kernels {
     @inlinable public static func add(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "add"); checkShape(a, out, "add")
         if let d = device("add", a, b, out) {
-            d.run(.binary(.add, a: a.data, b: b.data, out: out.data, count: a.count))
+            d.launch("rfm_add", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
             return
         }
         let x = a.data, y = b.data, z = out.data
@@ -42,7 +42,7 @@ extension Kernels {
     @inlinable public static func subtract(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "subtract"); checkShape(a, out, "subtract")
         if let d = device("subtract", a, b, out) {
-            d.run(.binary(.subtract, a: a.data, b: b.data, out: out.data, count: a.count))
+            d.launch("rfm_subtract", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
             return
         }
         let x = a.data, y = b.data, z = out.data
@@ -53,7 +53,7 @@ extension Kernels {
     @inlinable public static func multiply(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "multiply"); checkShape(a, out, "multiply")
         if let d = device("multiply", a, b, out) {
-            d.run(.binary(.multiply, a: a.data, b: b.data, out: out.data, count: a.count))
+            d.launch("rfm_multiply", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
             return
         }
         let x = a.data, y = b.data, z = out.data
@@ -81,7 +81,8 @@ extension Kernels {
     @inlinable public static func add(_ x: MatrixRef, to y: MatrixRef) {
         precondition(x.rows == y.rows && x.cols == y.cols, "add(view): \(x.rows)×\(x.cols) to \(y.rows)×\(y.cols)")
         if let d = device("add(_:to:)", x, y) {
-            d.run(.addMatrix(x: x, y: y))
+            d.launch("rfm_add_matrix", elements: x.rows * x.cols, .pointer(x.base), .int(x.stride), .pointer(y.base), .int(y.stride),
+                     .int(x.rows), .int(x.cols))
             return
         }
         for i in 0..<x.rows {
@@ -94,7 +95,7 @@ extension Kernels {
     @inlinable public static func minimum(_ a: Tensor, _ b: Tensor, into out: Tensor) {
         checkShape(a, b, "minimum"); checkShape(a, out, "minimum")
         if let d = device("minimum", a, b, out) {
-            d.run(.binary(.minimum, a: a.data, b: b.data, out: out.data, count: a.count))
+            d.launch("rfm_minimum", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
             return
         }
         let x = a.data, y = b.data, z = out.data
@@ -107,7 +108,7 @@ extension Kernels {
         checkShape(a, out, "clamp")
         precondition(bound >= 0, "clamp: negative bound \(bound)")
         if let d = device("clamp", a, out) {
-            d.run(.formula(.clamp, a: a.data, b: nil, out: out.data, p: bound, q: 0, count: a.count))
+            d.launch("rfm_clamp", elements: a.count, .pointer(a.data), .pointer(out.data), .float(bound), .int(a.count))
             return
         }
         let x = a.data, z = out.data
@@ -120,7 +121,8 @@ extension Kernels {
         let h = f.count
         precondition(out.rows == x.count && out.cols == 2 * h, "sinusoidalEmbedding: output \(out.shape) for \(x.count) inputs, \(h) frequencies")
         if let d = device("sinusoidalEmbedding", x, f, out) {
-            d.run(.sinusoidalEmbedding(x: x.data, frequencies: f.data, out: out.data, count: x.count, half: h))
+            d.launch("rfm_sinusoidal_embedding", elements: x.count * 2 * h, .pointer(x.data), .pointer(f.data), .pointer(out.data),
+                     .int(x.count), .int(h))
             return
         }
         for r in 0..<x.count {
@@ -137,7 +139,7 @@ extension Kernels {
     @inlinable public static func scale(_ a: Tensor, by s: Float, into out: Tensor) {
         checkShape(a, out, "scale")
         if let d = device("scale", a, out) {
-            d.run(.scale(x: a.data, by: s, out: out.data, count: a.count))
+            d.launch("rfm_scale", elements: a.count, .pointer(a.data), .float(s), .pointer(out.data), .int(a.count))
             return
         }
         let x = a.data, z = out.data
@@ -148,7 +150,8 @@ extension Kernels {
     @inlinable public static func linearCombination(_ a: Float, _ x: Tensor, _ b: Float, _ y: Tensor, into out: Tensor) {
         checkShape(x, y, "linearCombination"); checkShape(x, out, "linearCombination")
         if let d = device("linearCombination", x, y, out) {
-            d.run(.linearCombination(a: a, x: x.data, b: b, y: y.data, out: out.data, count: x.count))
+            d.launch("rfm_linear_combination", elements: x.count, .float(a), .pointer(x.data), .float(b), .pointer(y.data),
+                     .pointer(out.data), .int(x.count))
             return
         }
         let p = x.data, q = y.data, z = out.data
@@ -160,7 +163,8 @@ extension Kernels {
     @inlinable public static func scaledDifference(_ x: Tensor, minus s: Float, times y: Tensor, over q: Float, into out: Tensor) {
         checkShape(x, y, "scaledDifference"); checkShape(x, out, "scaledDifference")
         if let d = device("scaledDifference", x, y, out) {
-            d.run(.scaledDifference(x: x.data, s: s, y: y.data, q: q, divide: true, out: out.data, count: x.count))
+            d.launch("rfm_scaled_difference", elements: x.count, .pointer(x.data), .float(s), .pointer(y.data), .float(q), .int(1),
+                     .pointer(out.data), .int(x.count))
             return
         }
         let p = x.data, r = y.data, z = out.data
@@ -172,7 +176,8 @@ extension Kernels {
     @inlinable public static func scaledDifference(_ x: Tensor, minus s: Float, times y: Tensor, scaledBy c: Float, into out: Tensor) {
         checkShape(x, y, "scaledDifference"); checkShape(x, out, "scaledDifference")
         if let d = device("scaledDifference", x, y, out) {
-            d.run(.scaledDifference(x: x.data, s: s, y: y.data, q: c, divide: false, out: out.data, count: x.count))
+            d.launch("rfm_scaled_difference", elements: x.count, .pointer(x.data), .float(s), .pointer(y.data), .float(c), .int(0),
+                     .pointer(out.data), .int(x.count))
             return
         }
         let p = x.data, r = y.data, z = out.data
@@ -183,7 +188,7 @@ extension Kernels {
     @inlinable public static func axpy(_ alpha: Float, _ x: Tensor, _ y: Tensor) {
         checkShape(x, y, "axpy")
         if let d = device("axpy", x, y) {
-            d.run(.axpy(alpha: alpha, x: x.data, y: y.data, count: x.count))
+            d.launch("rfm_axpy", elements: x.count, .float(alpha), .pointer(x.data), .pointer(y.data), .int(x.count))
             return
         }
         let p = x.data, q = y.data
@@ -194,7 +199,7 @@ extension Kernels {
     @inlinable public static func blend(_ a: Tensor, _ alpha: Float, _ b: Tensor, _ beta: Float) {
         checkShape(a, b, "blend")
         if let d = device("blend", a, b) {
-            d.run(.blend(a: a.data, alpha: alpha, b: b.data, beta: beta, count: a.count))
+            d.launch("rfm_blend", elements: a.count, .pointer(a.data), .float(alpha), .pointer(b.data), .float(beta), .int(a.count))
             return
         }
         let p = a.data, q = b.data
@@ -205,7 +210,7 @@ extension Kernels {
     @inlinable public static func addRowVector(_ v: Tensor, to m: Tensor) {
         precondition(v.count == m.cols, "addRowVector: vector of \(v.count) for \(m.cols) columns")
         if let d = device("addRowVector", v, m) {
-            d.run(.addRowVector(v: v.data, m: m.data, rows: m.rows, cols: m.cols))
+            d.launch("rfm_add_row_vector", elements: m.rows * m.cols, .pointer(v.data), .pointer(m.data), .int(m.rows), .int(m.cols))
             return
         }
         let b = v.data
@@ -219,7 +224,7 @@ extension Kernels {
     @inlinable public static func addColumnVector(_ v: Tensor, to m: Tensor) {
         precondition(v.count == m.rows, "addColumnVector: vector of \(v.count) for \(m.rows) rows")
         if let d = device("addColumnVector", v, m) {
-            d.run(.addColumnVector(v: v.data, m: m.data, rows: m.rows, cols: m.cols))
+            d.launch("rfm_add_column_vector", elements: m.rows * m.cols, .pointer(v.data), .pointer(m.data), .int(m.rows), .int(m.cols))
             return
         }
         for i in 0..<m.rows {
@@ -252,7 +257,8 @@ extension Kernels {
     @inlinable public static func copy(_ src: MatrixRef, into dst: MatrixRef) {
         if let d = device("copy", src, dst) {
             precondition(src.rows == dst.rows && src.cols == dst.cols, "copy: \(src.rows)×\(src.cols) into \(dst.rows)×\(dst.cols)")
-            d.run(.copy(source: src, destination: dst))
+            d.launch("rfm_copy_matrix", elements: src.rows * src.cols, .pointer(src.base), .int(src.stride), .pointer(dst.base),
+                     .int(dst.stride), .int(src.rows), .int(src.cols))
             return
         }
         precondition(src.rows == dst.rows && src.cols == dst.cols,
@@ -278,7 +284,8 @@ extension Kernels {
     @inlinable public static func repeatRows(_ src: Tensor, times: Int, into out: Tensor) {
         precondition(out.rows == src.rows * times && out.cols == src.cols, "repeatRows: output shape \(out.shape)")
         if let d = device("repeatRows", src, out) {
-            d.run(.repeatRows(source: src.data, out: out.data, rows: src.rows, cols: src.cols, times: times))
+            d.launch("rfm_repeat_rows", elements: src.rows * times * src.cols, .pointer(src.data), .pointer(out.data), .int(src.rows),
+                     .int(src.cols), .int(times))
             return
         }
         for r in 0..<src.rows {

@@ -11,8 +11,8 @@ extension Kernels {
         checkShape(x, out, "groupAffine")
         let k = x.rows / g
         if let device = device("groupAffine", x, alpha, r, beta, out) {
-            device.run(.groupAffine(x: x.data, scale: alpha.data, shift: r.data, shiftScale: beta.data, out: out.data,
-                                    groups: g, rows: x.rows, cols: d))
+            device.launch("rfm_group_affine", elements: x.rows * d, .pointer(x.data), .pointer(alpha.data), .pointer(r.data),
+                          .pointer(beta.data), .pointer(out.data), .int(g), .int(x.rows), .int(d))
             return
         }
         for gi in 0..<g {
@@ -32,7 +32,7 @@ extension Kernels {
         precondition(x.rows == g * k && out.rows == g && out.cols == d,
                      "groupWeightedSum: w \(w.shape), x \(x.shape), out \(out.shape)")
         if let device = device("groupWeightedSum", w, x, out) {
-            device.run(.groupWeightedSum(w: w.data, x: x.data, out: out.data, groups: g, k: k, cols: d))
+            device.launch("rfm_group_weighted_sum", elements: g * d, .pointer(w.data), .pointer(x.data), .pointer(out.data), .int(g), .int(k), .int(d))
             return
         }
         for gi in 0..<g {
@@ -52,7 +52,8 @@ extension Kernels {
         checkShape(x, out, "subtractGroupRows")
         let k = x.rows / g
         if let device = device("subtractGroupRows", x, rows, out) {
-            device.run(.subtractGroupRows(x: x.data, rows: rows.data, out: out.data, groups: g, n: x.rows, cols: d))
+            device.launch("rfm_subtract_group_rows", elements: x.rows * d, .pointer(x.data), .pointer(rows.data), .pointer(out.data), .int(g),
+                          .int(x.rows), .int(d))
             return
         }
         for n in 0..<x.rows {
@@ -65,7 +66,7 @@ extension Kernels {
     @inlinable public static func broadcastColumn(_ v: Tensor, into out: Tensor) {
         precondition(v.count == out.rows, "broadcastColumn: \(v.count) values for \(out.rows) rows")
         if let d = device("broadcastColumn", v, out) {
-            d.run(.broadcastColumn(v: v.data, out: out.data, rows: out.rows, cols: out.cols))
+            d.launch("rfm_broadcast_column", elements: out.rows * out.cols, .pointer(v.data), .pointer(out.data), .int(out.rows), .int(out.cols))
             return
         }
         for i in 0..<out.rows { (out.data + i * out.cols).update(repeating: v.data[i], count: out.cols) }
@@ -75,7 +76,7 @@ extension Kernels {
     @inlinable public static func broadcastRow(_ v: Tensor, into out: Tensor) {
         precondition(v.count == out.cols, "broadcastRow: \(v.count) values for \(out.cols) columns")
         if let d = device("broadcastRow", v, out) {
-            d.run(.broadcastRow(v: v.data, out: out.data, rows: out.rows, cols: out.cols))
+            d.launch("rfm_broadcast_row", elements: out.rows * out.cols, .pointer(v.data), .pointer(out.data), .int(out.rows), .int(out.cols))
             return
         }
         for i in 0..<out.rows { (out.data + i * out.cols).update(from: v.data, count: out.cols) }
@@ -88,7 +89,7 @@ extension Kernels {
         precondition(x.cols == d && g > 0 && x.rows % g == 0, "addGroupRows: x \(x.shape), rows \(rows.shape)")
         let k = x.rows / g
         if let device = device("addGroupRows", rows, x) {
-            device.run(.addGroupRows(rows: rows.data, x: x.data, groups: g, n: x.rows, cols: d))
+            device.launch("rfm_add_group_rows", elements: x.rows * d, .pointer(rows.data), .pointer(x.data), .int(g), .int(x.rows), .int(d))
             return
         }
         for n in 0..<x.rows {

@@ -10,7 +10,7 @@ extension Kernels {
     @inlinable public static func mish(_ x: Tensor, into y: Tensor) {
         checkShape(x, y, "mish")
         if let d = device("mish", x, y) {
-            d.run(.unary(.mish, x: x.data, y: y.data, count: x.count))
+            d.launch("rfm_mish", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
             return
         }
         forEachLane(x.data, y.data, count: x.count) { v in
@@ -25,7 +25,7 @@ extension Kernels {
     @inlinable public static func mishBackward(_ dy: Tensor, input x: Tensor, into dx: Tensor) {
         checkShape(dy, x, "mishBackward"); checkShape(dy, dx, "mishBackward")
         if let d = device("mishBackward", dy, x, dx) {
-            d.run(.derivative(.mish, dy: dy.data, x: x.data, dx: dx.data, count: dy.count))
+            d.launch("rfm_mish_backward", elements: dy.count, .pointer(dy.data), .pointer(x.data), .pointer(dx.data), .int(dy.count))
             return
         }
         forEachLane(x.data, dy.data, dx.data, count: x.count) { v, g in

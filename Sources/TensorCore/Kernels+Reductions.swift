@@ -6,7 +6,7 @@ extension Kernels {
     @inlinable public static func sumColumns(_ m: Tensor, into v: Tensor, accumulate: Bool = false) {
         precondition(v.count == m.cols, "sumColumns: output of \(v.count) for \(m.cols) columns")
         if let d = device("sumColumns", m, v) {
-            d.run(.sumColumns(m: m.data, rows: m.rows, cols: m.cols, out: v.data, accumulate: accumulate))
+            d.launch("rfm_sum_columns", elements: m.cols, .pointer(m.data), .pointer(v.data), .int(m.rows), .int(m.cols), .int(accumulate ? 1 : 0))
             return
         }
         let out = v.data
@@ -21,7 +21,7 @@ extension Kernels {
     @inlinable public static func sumRows(_ m: Tensor, into v: Tensor) {
         precondition(v.count == m.rows, "sumRows: output of \(v.count) for \(m.rows) rows")
         if let d = device("sumRows", m, v) {
-            d.run(.rows(.sum, m: m.data, out: v.data, rows: m.rows, cols: m.cols))
+            d.launch("rfm_sum_rows", elements: m.rows, .pointer(m.data), .pointer(v.data), .int(m.rows), .int(m.cols))
             return
         }
         for i in 0..<m.rows {
@@ -36,7 +36,7 @@ extension Kernels {
     @inlinable public static func maxRows(_ m: Tensor, into v: Tensor) {
         precondition(v.count == m.rows, "maxRows: output of \(v.count) for \(m.rows) rows")
         if let d = device("maxRows", m, v) {
-            d.run(.rows(.max, m: m.data, out: v.data, rows: m.rows, cols: m.cols))
+            d.launch("rfm_max_rows", elements: m.rows, .pointer(m.data), .pointer(v.data), .int(m.rows), .int(m.cols))
             return
         }
         for i in 0..<m.rows { v.data[i] = rowMax(m.data + i * m.cols, m.cols) }
@@ -59,7 +59,7 @@ extension Kernels {
     @inlinable public static func logSumExpRows(_ m: Tensor, into v: Tensor) {
         precondition(v.count == m.rows, "logSumExpRows: output of \(v.count) for \(m.rows) rows")
         if let d = device("logSumExpRows", m, v) {
-            d.run(.rows(.logSumExp, m: m.data, out: v.data, rows: m.rows, cols: m.cols))
+            d.launch("rfm_log_sum_exp_rows", elements: m.rows, .pointer(m.data), .pointer(v.data), .int(m.rows), .int(m.cols))
             return
         }
         for i in 0..<m.rows {
@@ -75,7 +75,7 @@ extension Kernels {
     @inlinable public static func softmaxRows(_ m: Tensor, into out: Tensor) {
         checkShape(m, out, "softmaxRows")
         if let d = device("softmaxRows", m, out) {
-            d.run(.rows(.softmax, m: m.data, out: out.data, rows: m.rows, cols: m.cols))
+            d.launch("rfm_softmax_rows", elements: m.rows, .pointer(m.data), .pointer(out.data), .int(m.rows), .int(m.cols))
             return
         }
         for i in 0..<m.rows {
@@ -91,7 +91,7 @@ extension Kernels {
     @inlinable public static func meanAndStdRows(_ m: Tensor, mean: Tensor, std: Tensor) {
         precondition(mean.count == m.rows && std.count == m.rows, "meanAndStdRows: outputs for \(m.rows) rows")
         if let d = device("meanAndStdRows", m, mean, std) {
-            d.run(.meanAndStdRows(m: m.data, mean: mean.data, std: std.data, rows: m.rows, cols: m.cols))
+            d.launch("rfm_mean_std_rows", elements: m.rows, .pointer(m.data), .pointer(mean.data), .pointer(std.data), .int(m.rows), .int(m.cols))
             return
         }
         let n = Float(m.cols)

@@ -11,9 +11,8 @@
 public enum Kernels {}
 
 /// Elementwise kernels need equal shapes; a vector `[n]` and a column `[n, 1]` also agree, since
-/// both are n consecutive values.
-@usableFromInline
-func checkShape(_ a: Tensor, _ b: Tensor, _ what: StaticString) {
+/// both are n consecutive values. Public for the kernels defined above TensorCore.
+public func checkShape(_ a: Tensor, _ b: Tensor, _ what: StaticString) {
     let same = a.rows == b.rows && a.cols == b.cols
     let bothVectorLike = (a.rows == 1 || a.cols == 1) && (b.rows == 1 || b.cols == 1) && a.count == b.count
     precondition(same || bothVectorLike, "\(what): shape mismatch \(a.shape) vs \(b.shape)")

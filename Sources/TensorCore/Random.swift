@@ -82,7 +82,8 @@ public struct RandomStream: Sendable, Equatable {
     /// Fills `t` with independent uniforms in `[low, high)`.
     public mutating func fillUniform(_ t: Tensor, low: Float = 0, high: Float = 1) {
         if let device = t.device {
-            device.run(.fillUniform(x: t.data, count: t.count, low: low, width: high - low, seed: seed, stream: stream, position: position))
+            device.launch("rfm_fill_uniform", elements: (t.count + 3) / 4, .pointer(t.data), .int(t.count), .float(low), .float(high - low),
+                          .word(seed), .word(stream), .word(position))
             position &+= UInt64((t.count + 3) / 4)
             return
         }
@@ -99,7 +100,8 @@ public struct RandomStream: Sendable, Equatable {
     /// Fills `t` with independent normals `N(mean, std²)` (Box–Muller, two per pair of words).
     public mutating func fillNormal(_ t: Tensor, mean: Float = 0, std: Float = 1) {
         if let device = t.device {
-            device.run(.fillNormal(x: t.data, count: t.count, mean: mean, std: std, seed: seed, stream: stream, position: position))
+            device.launch("rfm_fill_normal", elements: (t.count + 3) / 4, .pointer(t.data), .int(t.count), .float(mean), .float(std),
+                          .word(seed), .word(stream), .word(position))
             position &+= UInt64((t.count + 3) / 4)
             return
         }

@@ -1,14 +1,18 @@
-// The CUDA backend's elementwise kernels: CUDA C, compiled at start-up by NVRTC for the GPU in
-// hand (Sources/CUDA/NVRTC.swift) and, on every machine, by the host C++ compiler through the
+// The CUDA backend's kernels: CUDA C, compiled at start-up by NVRTC for the GPU in hand
+// (Sources/CUDA/NVRTC.swift) and, on every machine, by the host C++ compiler through the
 // emulation layer of Sources/CUDAEmulation, whose tests check each kernel against the CPU kernel
-// of TensorCore.Kernels that it mirrors. So a kernel here must compile as CUDA C and, with the
-// emulation's definitions of __global__, blockIdx, blockDim, threadIdx and gridDim, as C++:
-// grid-stride loops over global memory, no shared memory or barriers (a kernel that needs them
-// gets its own emulation).
+// it mirrors. So a kernel here must compile as CUDA C and, with the emulation's definitions of
+// __global__, blockIdx, blockDim, threadIdx and gridDim, as C++: grid-stride loops over global
+// memory, no shared memory or barriers (a kernel that needs them gets its own emulation).
 //
-// Parameters are device addresses, 64-bit integers and floats. NVRTC compiles with --fmad=false:
-// a*b + c stays two rounded operations, as on the CPU, so the two backends agree bit for bit
-// wherever they compute in the same order.
+// The source is four files compiled as one, in this order (DeviceKernels.files): this one (the
+// shared helpers, activations, elementwise arithmetic, layouts), rfm_reductions.cu, rfm_random.cu
+// and rfm_method_kernels.cu (the method's own formulas). Each kernel also has one RFM_ENTRY line
+// in Sources/CUDAEmulation/emulation.cpp, the table its launches are checked against.
+//
+// Parameters are device addresses, 64-bit integers, unsigned 64-bit words and floats. NVRTC
+// compiles with --fmad=false: a*b + c stays two rounded operations, as on the CPU, so the two
+// backends agree bit for bit wherever they compute in the same order.
 
 // NVRTC includes no C headers: infinity and NaN from their bits there (the host compiler's math.h has it).
 #ifndef INFINITY
@@ -246,138 +250,6 @@ extern "C" __global__ void rfm_gather_group_rows(const float* src, const long lo
     }
 }
 
-// ---- Row and group reductions: one thread per output, elements taken in the CPU's order ----
-
-// v[i] = sum_j m[i, j]: Kernels.sumRows.
-extern "C" __global__ void rfm_sum_rows(const float* m, float* v, long long rows, long long cols) {
-    RFM_FOR_EACH(i, rows) {
-        float s = 0.0f;
-        for (long long j = 0; j < cols; j++) s += m[i * cols + j];
-        v[i] = s;
-    }
-}
-
-// v[i] = max_j m[i, j] (-inf for an empty row): Kernels.maxRows.
-extern "C" __global__ void rfm_max_rows(const float* m, float* v, long long rows, long long cols) {
-    RFM_FOR_EACH(i, rows) {
-        float top = -INFINITY;
-        for (long long j = 0; j < cols; j++) if (m[i * cols + j] > top) top = m[i * cols + j];
-        v[i] = top;
-    }
-}
-
-// indices[i] = the first j with the largest m[i, j]: Kernels.argmaxRows.
-extern "C" __global__ void rfm_argmax_rows(const float* m, long long* indices, long long rows, long long cols) {
-    RFM_FOR_EACH(i, rows) {
-        long long best = 0;
-        for (long long j = 1; j < cols; j++) if (m[i * cols + j] > m[i * cols + best]) best = j;
-        indices[i] = best;
-    }
-}
-
-// Stable row log-sum-exp, v[i] = top + log sum_j exp(m[i, j] - top): Kernels.logSumExpRows
-// (the CPU sums eight lanes at a time with a polynomial exp, so the two agree to rounding).
-extern "C" __global__ void rfm_log_sum_exp_rows(const float* m, float* v, long long rows, long long cols) {
-    RFM_FOR_EACH(i, rows) {
-        float top = -INFINITY;
-        for (long long j = 0; j < cols; j++) if (m[i * cols + j] > top) top = m[i * cols + j];
-        if (isinf(top) || isnan(top)) { v[i] = top; continue; }
-        float s = 0.0f;
-        for (long long j = 0; j < cols; j++) s += expf(m[i * cols + j] - top);
-        v[i] = top + logf(s);
-    }
-}
-
-// Row softmax, max-shifted: Kernels.softmaxRows. out may alias m.
-extern "C" __global__ void rfm_softmax_rows(const float* m, float* out, long long rows, long long cols) {
-    RFM_FOR_EACH(i, rows) {
-        float top = -INFINITY;
-        for (long long j = 0; j < cols; j++) if (m[i * cols + j] > top) top = m[i * cols + j];
-        float s = 0.0f;
-        for (long long j = 0; j < cols; j++) {
-            float e = expf(m[i * cols + j] - top);
-            out[i * cols + j] = e;
-            s += e;
-        }
-        float inv = 1.0f / s;
-        for (long long j = 0; j < cols; j++) out[i * cols + j] *= inv;
-    }
-}
-
-// Row means and population standard deviations, two passes: Kernels.meanAndStdRows.
-extern "C" __global__ void rfm_mean_std_rows(const float* m, float* mean, float* stdev, long long rows, long long cols) {
-    RFM_FOR_EACH(i, rows) {
-        float n = (float)cols, s = 0.0f, v = 0.0f;
-        for (long long j = 0; j < cols; j++) s += m[i * cols + j];
-        float mu = s / n;
-        for (long long j = 0; j < cols; j++) v += (m[i * cols + j] - mu) * (m[i * cols + j] - mu);
-        mean[i] = mu;
-        stdev[i] = sqrtf(v / n);
-    }
-}
-
-// out[g K + k] = alpha[g] x[g K + k] + beta[g] r[g] for rows of width d: Kernels.groupAffine.
-extern "C" __global__ void rfm_group_affine(const float* x, const float* alpha, const float* r, const float* beta, float* out,
-                                            long long groups, long long n, long long d) {
-    long long perGroup = n / groups;
-    RFM_FOR_EACH(i, n * d) {
-        long long g = (i / d) / perGroup, c = i % d;
-        out[i] = alpha[g] * x[i] + beta[g] * r[g * d + c];
-    }
-}
-
-// out[g, c] = sum_k w[g, k] x[g K + k, c]: Kernels.groupWeightedSum (the posterior's weighted
-// means). One thread per output element, k in order.
-extern "C" __global__ void rfm_group_weighted_sum(const float* w, const float* x, float* out, long long groups, long long k,
-                                                  long long d) {
-    RFM_FOR_EACH(i, groups * d) {
-        long long g = i / d, c = i % d;
-        float s = 0.0f;
-        for (long long j = 0; j < k; j++) s += w[g * k + j] * x[(g * k + j) * d + c];
-        out[i] = s;
-    }
-}
-
-// out[g K + k] = x[g K + k] - rows[g]: Kernels.subtractGroupRows. out may alias x.
-extern "C" __global__ void rfm_subtract_group_rows(const float* x, const float* rows, float* out, long long groups, long long n,
-                                                   long long d) {
-    long long perGroup = n / groups;
-    RFM_FOR_EACH(i, n * d) { out[i] = x[i] - rows[((i / d) / perGroup) * d + i % d]; }
-}
-
-// out[i, :] = v[i]: Kernels.broadcastColumn.
-extern "C" __global__ void rfm_broadcast_column(const float* v, float* out, long long rows, long long cols) {
-    RFM_FOR_EACH(i, rows * cols) { out[i] = v[i / cols]; }
-}
-
-// partial[t] = sum of x[i]^2 over the elements thread t visits, in double; the host adds the
-// partials (Kernels.sumOfSquares, for gradient clipping).
-extern "C" __global__ void rfm_sum_of_squares_partial(const float* x, double* partial, long long n) {
-    long long t = blockIdx.x * (long long)blockDim.x + threadIdx.x;
-    double s = 0.0;
-    RFM_FOR_EACH(i, n) { s += (double)x[i] * (double)x[i]; }
-    partial[t] = s;
-}
-
-// partial[t] = sum of x[i] (Kernels.sum) and of (a[i] - b[i])^2 (Kernels.meanSquaredError) over
-// the elements thread t visits, in double; the host adds the partials.
-extern "C" __global__ void rfm_sum_partial(const float* x, double* partial, long long n) {
-    long long t = blockIdx.x * (long long)blockDim.x + threadIdx.x;
-    double s = 0.0;
-    RFM_FOR_EACH(i, n) { s += (double)x[i]; }
-    partial[t] = s;
-}
-
-extern "C" __global__ void rfm_squared_difference_partial(const float* a, const float* b, double* partial, long long n) {
-    long long t = blockIdx.x * (long long)blockDim.x + threadIdx.x;
-    double s = 0.0;
-    RFM_FOR_EACH(i, n) {
-        double d = (double)a[i] - (double)b[i];
-        s += d * d;
-    }
-    partial[t] = s;
-}
-
 // ---- Layout: fills and strided copies ----
 
 // x[i] = value: Tensor.fill.
@@ -403,79 +275,6 @@ extern "C" __global__ void rfm_add_matrix(const float* x, long long xStride, flo
     }
 }
 
-// ---- Random numbers: RandomStream's Philox4x32-10, so the GPU draws the CPU's numbers ----
-
-// Block `position` of stream (seed, stream): four 32-bit words (Random.swift's philox4x32).
-__device__ inline void rfm_philox(unsigned long long position, unsigned long long stream, unsigned long long seed,
-                                  unsigned int out[4]) {
-    unsigned int c0 = (unsigned int)position, c1 = (unsigned int)(position >> 32);
-    unsigned int c2 = (unsigned int)stream, c3 = (unsigned int)(stream >> 32);
-    unsigned int k0 = (unsigned int)seed, k1 = (unsigned int)(seed >> 32);
-    for (int round = 0; round < 10; round++) {
-        if (round > 0) { k0 += 0x9E3779B9u; k1 += 0xBB67AE85u; }
-        unsigned long long p0 = 0xD2511F53ull * c0, p1 = 0xCD9E8D57ull * c2;
-        unsigned int n0 = (unsigned int)(p1 >> 32) ^ c1 ^ k0, n1 = (unsigned int)p1;
-        unsigned int n2 = (unsigned int)(p0 >> 32) ^ c3 ^ k1, n3 = (unsigned int)p0;
-        c0 = n0; c1 = n1; c2 = n2; c3 = n3;
-    }
-    out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
-}
-
-// A word's top 24 bits as a float in [0, 1).
-__device__ inline float rfm_unit_float(unsigned int w) { return (float)(w >> 8) * 5.9604644775390625e-8f; }
-
-// out[i] = low + width * u_i, four values per block from `position` on: RandomStream.fillUniform
-// (the stream then advances by ceil(n / 4) blocks, on the host).
-extern "C" __global__ void rfm_fill_uniform(float* out, long long n, float low, float width, unsigned long long seed,
-                                            unsigned long long stream, unsigned long long position) {
-    RFM_FOR_EACH(b, (n + 3) / 4) {
-        unsigned int w[4];
-        rfm_philox(position + (unsigned long long)b, stream, seed, w);
-        for (int k = 0; k < 4 && 4 * b + k < n; k++) out[4 * b + k] = low + width * rfm_unit_float(w[k]);
-    }
-}
-
-// out[i] = mean + std * z_i with Box-Muller pairs (words 0,1 and 2,3 of each block):
-// RandomStream.fillNormal. The GPU's logf/cosf/sinf are within 2 ulp of the C library's.
-extern "C" __global__ void rfm_fill_normal(float* out, long long n, float mean, float stdev, unsigned long long seed,
-                                           unsigned long long stream, unsigned long long position) {
-    RFM_FOR_EACH(b, (n + 3) / 4) {
-        unsigned int w[4];
-        rfm_philox(position + (unsigned long long)b, stream, seed, w);
-        float z[4];
-        for (int pair = 0; pair < 2; pair++) {
-            float u1 = 1.0f - rfm_unit_float(w[2 * pair]), u2 = rfm_unit_float(w[2 * pair + 1]);
-            float r = sqrtf(-2.0f * logf(u1)), theta = 2.0f * 0x1.921fb4p1f * u2;  // Swift's Float.pi (rounded down, 0x40490fda)
-            z[2 * pair] = r * cosf(theta);
-            z[2 * pair + 1] = r * sinf(theta);
-        }
-        for (int k = 0; k < 4 && 4 * b + k < n; k++) out[4 * b + k] = mean + stdev * z[k];
-    }
-}
-
-// One index per row of logits [rows, cols] with probability softmax(row), by inverse CDF on the
-// max-shifted row with one uniform per row: row i takes block position + i of the stream
-// (RandomStream.categorical, which draws the rows' uniforms in order).
-extern "C" __global__ void rfm_categorical(const float* logits, long long* indices, long long rows, long long cols,
-                                           unsigned long long seed, unsigned long long stream, unsigned long long position) {
-    RFM_FOR_EACH(i, rows) {
-        const float* row = logits + i * cols;
-        float top = -INFINITY;
-        for (long long j = 0; j < cols; j++) if (row[j] > top) top = row[j];
-        float total = 0.0f;
-        for (long long j = 0; j < cols; j++) total += expf(row[j] - top);
-        unsigned int w[4];
-        rfm_philox(position + (unsigned long long)i, stream, seed, w);
-        float target = rfm_unit_float(w[0]) * total, acc = 0.0f;
-        long long pick = cols - 1;
-        for (long long j = 0; j < cols; j++) {
-            acc += expf(row[j] - top);
-            if (target < acc) { pick = j; break; }
-        }
-        indices[i] = pick;
-    }
-}
-
 // out[r, :] = [sin(x[r] f_0), ..., sin(x[r] f_{h-1}), cos(x[r] f_0), ..., cos(x[r] f_{h-1})]:
 // SinusoidalEmbedding.forward, with its frequencies f (h = half) computed once on the host.
 extern "C" __global__ void rfm_sinusoidal_embedding(const float* x, const float* f, float* out, long long n, long long half) {
@@ -486,47 +285,7 @@ extern "C" __global__ void rfm_sinusoidal_embedding(const float* x, const float*
     }
 }
 
-// ---- SAC's tanh-squashed Gaussian (Kernels+TanhGaussian.swift) ----
-
-// One thread per row of the actor's output out [b, 2d] = (mu | raw log sigma): log sigma =
-// clip(raw, lo, hi), inside = 1 where raw is within the bounds, a = tanh(mu + sigma e), and
-// logProbs[i] = sum_j (-e^2/2 - log sigma - halfLog2Pi - log(1 - a^2 + 1e-6)), with halfLog2Pi
-// computed on the host as the CPU kernel computes it.
-extern "C" __global__ void rfm_tanh_gaussian_sample(const float* out, const float* noise, float lo, float hi, float halfLog2Pi,
-                                                    float* actions, float* stdev, float* inside, float* logProbs, long long b,
-                                                    long long d) {
-    RFM_FOR_EACH(i, b) {
-        float total = 0.0f;
-        for (long long j = 0; j < d; j++) {
-            float mu = out[i * 2 * d + j], raw = out[i * 2 * d + d + j];
-            float logStd = rfm_min(rfm_max(raw, lo), hi);
-            inside[i * d + j] = (raw >= lo && raw <= hi) ? 1.0f : 0.0f;
-            float sigma = expf(logStd), e = noise[i * d + j];
-            float a = tanhf(mu + sigma * e);
-            stdev[i * d + j] = sigma;
-            actions[i * d + j] = a;
-            total += -0.5f * e * e - logStd - halfLog2Pi - logf(1.0f - a * a + 1e-6f);
-        }
-        logProbs[i] = total;
-    }
-}
-
-// The gradient of mean_b(alpha log pi - Q(s, a)) with respect to (mu | raw log sigma):
-// Kernels.tanhGaussianBackward, one thread per action element.
-extern "C" __global__ void rfm_tanh_gaussian_backward(const float* dQ, const float* actions, const float* stdev, const float* noise,
-                                                      const float* inside, float alpha, float* dOut, long long b, long long d) {
-    float inv = 1.0f / (float)b;
-    RFM_FOR_EACH(k, b * d) {
-        long long i = k / d, j = k % d;
-        float a = actions[k];
-        float dA = -dQ[k] * inv + alpha * inv * 2.0f * a / (1.0f - a * a + 1e-6f);
-        float dU = dA * (1.0f - a * a);
-        dOut[i * 2 * d + j] = dU;
-        dOut[i * 2 * d + d + j] = (dU * stdev[k] * noise[k] - alpha * inv) * inside[k];
-    }
-}
-
-// ---- The estimator's small formulas (Kernels+Estimator.swift) ----
+// ---- Small arithmetic: TensorCore's Kernels+Arithmetic.swift and the clamp ----
 
 // y = 1 / (x + offset): Kernels.reciprocal (offset 0 is the plain reciprocal).
 extern "C" __global__ void rfm_reciprocal(const float* x, float* y, float offset, long long n) {
@@ -568,31 +327,7 @@ extern "C" __global__ void rfm_one_minus(const float* x, float* y, long long n) 
     RFM_FOR_EACH(i, n) { y[i] = 1.0f - x[i]; }
 }
 
-// out = log sech^2 y = -2 (|y| + log1p(exp(-2|y|)) - log 2): Kernels.tanhLogJacobian.
-extern "C" __global__ void rfm_tanh_log_jacobian(const float* y, float* out, long long n) {
-    RFM_FOR_EACH(i, n) {
-        float a = fabsf(y[i]);
-        out[i] = -2.0f * (a + log1pf(expf(-2.0f * a)) - 0.693147180559945309f);
-    }
-}
-
-// out = (1 - a^2) g / lambda - 2a: Kernels.tanhScore.
-extern "C" __global__ void rfm_tanh_score(const float* a, const float* g, float* out, float lambda, long long n) {
-    RFM_FOR_EACH(i, n) { out[i] = (1.0f - a[i] * a[i]) * g[i] / lambda - 2.0f * a[i]; }
-}
-
-// c = clip(-num / (den + ridge), -clip, clip): Kernels.controlVariateCoefficient.
-extern "C" __global__ void rfm_control_variate_coefficient(const float* num, const float* den, float* c, float ridge, float clip,
-                                                           long long n) {
-    RFM_FOR_EACH(i, n) { c[i] = rfm_min(rfm_max(-num[i] / (den[i] + ridge), -clip), clip); }
-}
-
 // y = min(max(x, -bound), bound): Kernels.clamp (the estimator's endpoint box).
 extern "C" __global__ void rfm_clamp(const float* x, float* y, float bound, long long n) {
     RFM_FOR_EACH(i, n) { y[i] = rfm_min(rfm_max(x[i], -bound), bound); }
-}
-
-// out = 1 where a < b, 0.5 where a == b, 0 elsewhere: Kernels.minimumShare.
-extern "C" __global__ void rfm_minimum_share(const float* a, const float* b, float* out, long long n) {
-    RFM_FOR_EACH(i, n) { out[i] = a[i] < b[i] ? 1.0f : (a[i] == b[i] ? 0.5f : 0.0f); }
 }

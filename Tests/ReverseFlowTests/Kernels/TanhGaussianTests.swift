@@ -1,4 +1,5 @@
 import Foundation
+import ReverseFlow
 import Testing
 import TensorCore
 

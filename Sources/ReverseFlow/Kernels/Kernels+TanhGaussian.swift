@@ -1,6 +1,8 @@
 import Foundation
+import TensorCore
 
-/// The tanh-squashed Gaussian of SAC's actor, as fused elementwise kernels.
+/// The tanh-squashed Gaussian of SAC's actor, as fused elementwise kernels (a device runs the
+/// kernels of the same name through TensorCore's generic named launch).
 extension Kernels {
     /// Samples `a = tanh(μ + σ·ε)` from the actor's output `[B, 2d]` = `(μ | raw log σ)` and the
     /// normals `noise` `[B, d]`, with `log σ = clip(raw, lo, hi)`. Writes the actions, `σ`, the
@@ -15,9 +17,9 @@ extension Kernels {
         let dev = device("tanhGaussianSample", out, noise, actions, std, insideClip)
         if logProbs.device !== dev { mixedLocations("tanhGaussianSample", dev, logProbs.device) }
         if let dev {
-            dev.run(.tanhGaussianSample(out: out.data, noise: noise.data, low: logStdRange.lowerBound, high: logStdRange.upperBound,
-                                        halfLog2Pi: halfLog2Pi, actions: actions.data, std: std.data, insideClip: insideClip.data,
-                                        logProbs: logProbs.data, rows: b, cols: d))
+            dev.launch("rfm_tanh_gaussian_sample", elements: b, .pointer(out.data), .pointer(noise.data), .float(logStdRange.lowerBound),
+                       .float(logStdRange.upperBound), .float(halfLog2Pi), .pointer(actions.data), .pointer(std.data),
+                       .pointer(insideClip.data), .pointer(logProbs.data), .int(b), .int(d))
             return
         }
         for i in 0..<b {
@@ -47,8 +49,8 @@ extension Kernels {
         let dev = device("tanhGaussianBackward", dQ, actions, std, noise, insideClip)
         if dOut.device !== dev { mixedLocations("tanhGaussianBackward", dev, dOut.device) }
         if let dev {
-            dev.run(.tanhGaussianBackward(actionGradient: dQ.data, actions: actions.data, std: std.data, noise: noise.data,
-                                          insideClip: insideClip.data, alpha: alpha, out: dOut.data, rows: b, cols: d))
+            dev.launch("rfm_tanh_gaussian_backward", elements: b * d, .pointer(dQ.data), .pointer(actions.data), .pointer(std.data),
+                       .pointer(noise.data), .pointer(insideClip.data), .float(alpha), .pointer(dOut.data), .int(b), .int(d))
             return
         }
         for i in 0..<b {
