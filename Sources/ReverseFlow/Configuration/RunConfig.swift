@@ -99,6 +99,8 @@ public struct RunConfig: Sendable, Equatable {
         "sac.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "sac.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
         "qsm.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "qsm.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
         "dqs.actor_max_grad_norm": .sameAs("actor.max_grad_norm"), "dqs.critic_max_grad_norm": .sameAs("critic.max_grad_norm"),
+        // Clips of the policy during training: older runs wrote none.
+        "trainer.video_interval": .integer(0),
     ]
 
     /// Returns the configuration with `key=value` overrides applied and validated.

@@ -67,3 +67,32 @@ struct VideoTests {
         #expect(down[50, 80] == rod && down[50, 20] != rod)
     }
 }
+
+@Suite("Videos during training")
+struct TrainingVideoTests {
+    @Test("trainer.video_interval writes RUN/video.gif at the evaluations it falls on, and 0 writes none")
+    func trainingWritesClip() throws {
+        guard VideoWriter.ffmpegPath() != nil else {
+            print("skipped: ffmpeg is not installed (apt-get install ffmpeg)")
+            return
+        }
+        for interval in [0, 200] {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rfm-trainvideo-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let config = try RunConfig.preset("cpu").overriding([
+                "agent=sac", "trainer.steps=200", "trainer.warmup=100", "trainer.eval_interval=100", "trainer.eval_episodes=1",
+                "critic.hidden=8", "actor.hidden=8", "trainer.batch_size=8", "trainer.video_interval=\(interval)",
+            ])
+            let trainer = try Trainer(config: config, runDirectory: dir, resume: false)
+            trainer.report = { _ in }
+            try trainer.run()
+            let gif = dir.appendingPathComponent("video.gif")
+            #expect(FileManager.default.fileExists(atPath: gif.path) == (interval > 0))
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("video.gif.tmp").path))
+            if interval > 0 {
+                let probe = try VideoTests.probe(gif)
+                #expect(probe.frames == 201 && probe.width == 320 && probe.height == 240)
+            }
+        }
+    }
+}
