@@ -74,6 +74,7 @@ struct rfm_gl_context {
     // OSMesa
     OSMesaContext osmesa;
     OSMesaDestroyContext osmesaDestroy;
+    OSMesaMakeCurrent osmesaMakeCurrent;
     void* buffer;
 };
 
@@ -192,6 +193,7 @@ static rfm_gl_context* make_osmesa(char* error, int length) {
     c->library = lib;
     c->osmesa = context;
     c->osmesaDestroy = destroy;
+    c->osmesaMakeCurrent = makeCurrent;
     c->buffer = buffer;
     return c;
 }
@@ -211,6 +213,16 @@ rfm_gl_context* rfm_gl_context_create(const char* backend, char* error, int leng
     if (c) return c;
     if (error && length > 0) snprintf(error, (size_t)length, "EGL: %s; OSMesa: %s", eglError, osmesaError);
     return NULL;
+}
+
+int rfm_gl_context_make_current(rfm_gl_context* c) {
+    if (c->kind == 1) return c->makeCurrent(c->display, NULL, NULL, c->context) ? 1 : 0;
+    return c->osmesaMakeCurrent(c->osmesa, c->buffer, GL_UNSIGNED_BYTE, 64, 64) ? 1 : 0;
+}
+
+void rfm_gl_context_release(rfm_gl_context* c) {
+    if (c->kind == 1) c->makeCurrent(c->display, NULL, NULL, NULL);
+    else c->osmesaMakeCurrent(NULL, NULL, 0, 0, 0);
 }
 
 const char* rfm_gl_context_kind(const rfm_gl_context* c) {

@@ -17,8 +17,9 @@ public enum RenderError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The process's off-screen OpenGL context, made once and current on the thread that made it
-/// (`rfm render` renders from one thread).
+/// The process's off-screen OpenGL context, made once. A GL context is current on one thread at a
+/// time, so every use goes through ``withCurrent(_:)``, which serialises them and makes the context
+/// current on the calling thread for the duration (tests render from several threads at once).
 ///
 /// `RFM_GL` (or MuJoCo's own `MUJOCO_GL`) set to `egl` or `osmesa` picks one; by default EGL on
 /// Mesa's surfaceless platform, then OSMesa. Both are opened with `dlopen`, so nothing else in the
@@ -39,6 +40,20 @@ public final class OffscreenGL: @unchecked Sendable {
 
     nonisolated(unsafe) private static var made: Result<OffscreenGL, RenderError>?
     private static let lock = NSLock()
+    private let use = NSRecursiveLock()
+
+    /// Runs `body` with the context current on this thread, one caller at a time.
+    public func withCurrent<T>(_ body: () throws -> T) rethrows -> T {
+        use.lock()
+        defer {
+            rfm_gl_context_release(context)
+            use.unlock()
+        }
+        // Making current fails only if another thread holds it, which the lock rules out.
+        let ok = rfm_gl_context_make_current(context)
+        precondition(ok == 1, "OffscreenGL: could not make the \(kind) context current")
+        return try body()
+    }
 
     /// The shared context, made on first use; throws ``RenderError/noGL(_:)`` when neither EGL nor
     /// OSMesa can make one.
@@ -48,7 +63,11 @@ public final class OffscreenGL: @unchecked Sendable {
         if made == nil {
             let env = ProcessInfo.processInfo.environment
             let backend = env["RFM_GL"] ?? env["MUJOCO_GL"].flatMap { ["egl", "osmesa"].contains($0) ? $0 : nil }
-            do { made = .success(try OffscreenGL(backend: backend)) } catch let e as RenderError { made = .failure(e) }
+            do {
+            let gl = try OffscreenGL(backend: backend)
+            rfm_gl_context_release(gl.context)  // made current by creation; withCurrent takes it from here
+            made = .success(gl)
+        } catch let e as RenderError { made = .failure(e) }
         }
         return try made!.get()
     }
@@ -67,7 +86,8 @@ public final class Renderer {
     public let width: Int
     public let height: Int
     /// The GL in use ("egl" or "osmesa").
-    public let gl: String
+    public var gl: String { glContext.kind }
+    private let glContext: OffscreenGL
     private let context = UnsafeMutablePointer<mjrContext>.allocate(capacity: 1)
     private let scene = UnsafeMutablePointer<mjvScene>.allocate(capacity: 1)
     private let option = UnsafeMutablePointer<mjvOption>.allocate(capacity: 1)
@@ -82,14 +102,16 @@ public final class Renderer {
         guard width >= 1, height >= 1, width <= Int(global.offwidth), height <= Int(global.offheight) else {
             throw RenderError.badSize("frame \(width)×\(height) does not fit MuJoCo's off-screen buffer of \(global.offwidth)×\(global.offheight) for this model")
         }
-        gl = try OffscreenGL.shared().kind
+        glContext = try OffscreenGL.shared()
         self.physics = physics
         self.width = width
         self.height = height
         rgb = [UInt8](repeating: 0, count: 3 * width * height)
         mjr_defaultContext(context)
-        mjr_makeContext(physics.model, context, Int32(mjFONTSCALE_150.rawValue))
-        mjr_setBuffer(Int32(mjFB_OFFSCREEN.rawValue), context)
+        glContext.withCurrent {
+            mjr_makeContext(physics.model, context, Int32(mjFONTSCALE_150.rawValue))
+            mjr_setBuffer(Int32(mjFB_OFFSCREEN.rawValue), context)
+        }
         mjv_defaultScene(scene)
         // dm_control sizes the scene from the model; 10,000 geoms is more than any suite task draws.
         mjv_makeScene(physics.model, scene, 10_000)
@@ -103,7 +125,7 @@ public final class Renderer {
 
     deinit {
         mjv_freeScene(scene)
-        mjr_freeContext(context)
+        glContext.withCurrent { mjr_freeContext(context) }
         scene.deallocate()
         option.deallocate()
         perturb.deallocate()
@@ -148,8 +170,12 @@ public final class Renderer {
     public func render() -> [UInt8] {
         mjv_updateScene(physics.model, physics.data, option, perturb, camera, Int32(mjCAT_ALL.rawValue), scene)
         let viewport = mjrRect(left: 0, bottom: 0, width: Int32(width), height: Int32(height))
-        mjr_render(viewport, scene, context)
-        rgb.withUnsafeMutableBufferPointer { mjr_readPixels($0.baseAddress, nil, viewport, context) }
+        glContext.withCurrent {
+            // Another renderer may have drawn since: each one selects its own off-screen buffer.
+            mjr_setBuffer(Int32(mjFB_OFFSCREEN.rawValue), context)
+            mjr_render(viewport, scene, context)
+            rgb.withUnsafeMutableBufferPointer { mjr_readPixels($0.baseAddress, nil, viewport, context) }
+        }
         var flipped = [UInt8](repeating: 0, count: rgb.count)
         let row = 3 * width
         for y in 0 ..< height {

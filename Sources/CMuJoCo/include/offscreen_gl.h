@@ -8,6 +8,13 @@ typedef struct rfm_gl_context rfm_gl_context;
 /// for EGL then OSMesa. On failure returns NULL and writes why into `error` (one line).
 rfm_gl_context* rfm_gl_context_create(const char* backend, char* error, int length);
 
+/// Makes the context current on the calling thread (it may be current on one thread at a time);
+/// returns 1 on success.
+int rfm_gl_context_make_current(rfm_gl_context* context);
+
+/// Leaves the calling thread without a current context.
+void rfm_gl_context_release(rfm_gl_context* context);
+
 /// "egl" or "osmesa".
 const char* rfm_gl_context_kind(const rfm_gl_context* context);
 
