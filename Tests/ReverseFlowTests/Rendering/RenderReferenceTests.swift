@@ -69,3 +69,32 @@ struct RenderReferenceTests {
         return Frame(width: w, height: h, rgb: [UInt8](data[i...]))
     }
 }
+
+@Suite("Rendering every task")
+struct RenderEveryTaskTests {
+    @Test("Every DeepMind Control task renders from the free camera and from each of its own cameras")
+    func everyTask() throws {
+        do { _ = try OffscreenGL.shared() } catch {
+            print("skipped: \(error)")
+            return
+        }
+        for name in ControlSuite.names {
+            let env = try EnvironmentRegistry.make(name)
+            _ = env.reset(seed: 1)
+            let camera = try EnvironmentCamera(environment: env, width: 64, height: 48)
+            #expect(camera.controlTimestep > 0)
+            let suite = try ControlSuite.make(name)
+            suite.physics.reset()
+            suite.physics.forward()
+            let renderer = try Renderer(physics: suite.physics, width: 64, height: 48)
+            #expect(renderer.cameraCount >= 1, "\(name): dm_control's models define cameras")
+            for id in -1 ..< renderer.cameraCount {
+                try renderer.setCamera(id)
+                let rgb = renderer.render()
+                #expect(rgb.count == 3 * 64 * 48)
+                #expect(Set(rgb).count > 8, "\(name) camera \(id): a flat frame")
+            }
+            #expect(throws: RenderError.self) { try renderer.setCamera(renderer.cameraCount) }
+        }
+    }
+}
