@@ -94,7 +94,7 @@ r = json.load(sys.stdin)
 assert len(r["returns"]) == 2, r
 print("cli smoke: train and eval ok")'
 # A video of that policy: pendulum is drawn without GL, so this needs only ffmpeg.
-"$rfm" render "$tmp/run" --episodes 2 --every 4 --width 64 --height 48 --out "$tmp/run/video.mp4" --threads 1 >/dev/null
+"$rfm" render "$tmp/run" --episodes 2 --every 4 --width 64 --height 48 --camera -1 --out "$tmp/run/video.mp4" --threads 1 >/dev/null
 frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames,width,height -of csv=p=0 "$tmp/run/video.mp4")
 [ "$frames" = "64,48,102" ] || { echo "cli smoke: rfm render wrote '$frames' (width,height,frames), expected 64,48,102" >&2; exit 1; }
 echo "cli smoke: render ok"

@@ -20,7 +20,8 @@ struct Render: ParsableCommand {
     @Argument(help: "Run folder (holding config.yaml and checkpoints/).") var runFolder: String
     @Option(help: "Episodes to record, one after the other.") var episodes = 1
     @Option(help: "Seed of the evaluation starts (0 or more; `rfm eval`'s default).") var seed = 12345
-    @Option(help: "Camera: a name or number of the task's model, or -1 for dm_control's default free camera.")
+    // Unconditional, so that `--camera -1` reads -1 as the value rather than as an option.
+    @Option(parsing: .unconditional, help: "Camera: a name or number of the task's model, or -1 for dm_control's default free camera.")
     var camera: String?
     @Option(help: "Frame width in pixels.") var width = 320
     @Option(help: "Frame height in pixels.") var height = 240

@@ -34,6 +34,7 @@ public final class VideoWriter {
     private let stdin = Pipe()
     private let log: URL
     private var failed: Error?
+    private let previousSIGPIPE: sighandler_t?
 
     /// The `ffmpeg` to run: `$RFM_FFMPEG`, else the first on PATH.
     public static func ffmpegPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
@@ -70,8 +71,10 @@ public final class VideoWriter {
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         // A failing ffmpeg closes its end early: a write then fails instead of killing this process.
-        signal(SIGPIPE, SIG_IGN)
+        // The previous disposition comes back in finish().
+        previousSIGPIPE = signal(SIGPIPE, SIG_IGN)
         do { try process.run() } catch {
+            signal(SIGPIPE, previousSIGPIPE)
             try? FileManager.default.removeItem(at: log)
             throw VideoError("cannot start \(ffmpeg): \(error.localizedDescription)")
         }
@@ -91,6 +94,7 @@ public final class VideoWriter {
     public func finish() throws {
         try? stdin.fileHandleForWriting.close()
         process.waitUntilExit()
+        signal(SIGPIPE, previousSIGPIPE)
         let messages = (try? Data(contentsOf: log)) ?? Data()
         try? FileManager.default.removeItem(at: log)
         guard process.terminationStatus == 0, failed == nil, frameCount > 0 else {
