@@ -9,7 +9,8 @@
 //
 // MuJoCo's GL loader (glad, inside libmujoco) finds GL entry points by looking up
 // eglGetProcAddress, OSMesaGetProcAddress or glXGetProcAddressARB in the process's global
-// symbols, so the library is opened with RTLD_GLOBAL before mjr_makeContext.
+// symbols, so the library is opened with RTLD_GLOBAL before mjr_makeContext; a library that
+// failed is closed again, so that its lookup function cannot be picked for the other's context.
 #include "offscreen_gl.h"
 
 #include <dlfcn.h>
@@ -109,6 +110,7 @@ static rfm_gl_context* make_egl(char* error, int length) {
     if (!getProc || !getDisplay || !initialize || !chooseConfig || !bindAPI || !createContext ||
         !makeCurrent || !destroyContext || !terminate || !getError) {
         set_error(error, length, "libEGL lacks an EGL 1.4 function%s", NULL);
+        dlclose(lib);
         return NULL;
     }
     // Surfaceless first (no display server needed), then the default display.
@@ -128,6 +130,7 @@ static rfm_gl_context* make_egl(char* error, int length) {
         char code[32];
         snprintf(code, sizeof code, "0x%x", (unsigned)getError());
         set_error(error, length, "no EGL display could be initialised (EGL error %s; is libegl-mesa0 installed?)", code);
+        dlclose(lib);
         return NULL;
     }
     // As dm_control asks: 8-bit RGBA, 24-bit depth, 8-bit stencil, desktop OpenGL.
@@ -143,11 +146,13 @@ static rfm_gl_context* make_egl(char* error, int length) {
     if (!chooseConfig(display, attributes, &config, 1, &count) || count < 1) {
         terminate(display);
         set_error(error, length, "EGL has no RGBA8 + depth 24 + stencil 8 OpenGL configuration%s", NULL);
+        dlclose(lib);
         return NULL;
     }
     if (!bindAPI(EGL_OPENGL_API)) {
         terminate(display);
         set_error(error, length, "EGL cannot bind desktop OpenGL%s", NULL);
+        dlclose(lib);
         return NULL;
     }
     EGLContext context = createContext(display, config, NULL, NULL);
@@ -155,6 +160,7 @@ static rfm_gl_context* make_egl(char* error, int length) {
         if (context) destroyContext(display, context);
         terminate(display);
         set_error(error, length, "EGL could not create or make current an OpenGL context without a surface%s", NULL);
+        dlclose(lib);
         return NULL;
     }
     rfm_gl_context* c = calloc(1, sizeof *c);
@@ -177,6 +183,7 @@ static rfm_gl_context* make_osmesa(char* error, int length) {
     OSMesaDestroyContext destroy = (OSMesaDestroyContext)dlsym(lib, "OSMesaDestroyContext");
     if (!create || !makeCurrent || !destroy) {
         set_error(error, length, "libOSMesa lacks OSMesaCreateContextExt%s", NULL);
+        dlclose(lib);
         return NULL;
     }
     OSMesaContext context = create(OSMESA_RGBA, 24, 8, 0, NULL);
@@ -186,6 +193,7 @@ static rfm_gl_context* make_osmesa(char* error, int length) {
         if (context) destroy(context);
         free(buffer);
         set_error(error, length, "OSMesa could not create or make current a context%s", NULL);
+        dlclose(lib);
         return NULL;
     }
     rfm_gl_context* c = calloc(1, sizeof *c);
