@@ -39,6 +39,16 @@ rm -rf "$reference"
 nvrtc_dir=$(bash scripts/fetch_nvrtc.sh)
 RFM_CUDA_LIB_DIR="$nvrtc_dir" swift test -c release --skip-build --filter KernelCompilationTests
 
+# MuJoCo's renderer against dm_control's physics.render on the same states and cameras (both on
+# Mesa's EGL here; the test prints a skip reason where there is no off-screen GL).
+reference=$(mktemp -d)
+if MUJOCO_GL=egl .venv-dmc/bin/python scripts/reference/render_reference.py --out "$reference"; then
+    RFM_RENDER_REFERENCE_DIR="$reference" swift test -c release --skip-build --filter RenderReferenceTests
+else
+    echo "render reference: skipped (dm_control could not render with EGL)"
+fi
+rm -rf "$reference"
+
 # The command line answers and its benchmark prints the documented JSON keys.
 rfm=$(swift build -c release --show-bin-path)/rfm
 "$rfm" --version
@@ -131,6 +141,11 @@ import rfm
 a = rfm.load("run").act([1.0, 0.0, 0.0])
 assert a.shape == (1,) and abs(a[0]) <= 1, a
 print("cli smoke: python package ok")')
+# A video of that policy: pendulum is drawn without GL, so this needs only ffmpeg.
+"$rfm" render "$tmp/run" --episodes 2 --every 4 --width 64 --height 48 --camera -1 --out "$tmp/run/video.mp4" --threads 1 >/dev/null
+frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames,width,height -of csv=p=0 "$tmp/run/video.mp4")
+[ "$frames" = "64,48,102" ] || { echo "cli smoke: rfm render wrote '$frames' (width,height,frames), expected 64,48,102" >&2; exit 1; }
+echo "cli smoke: render ok"
 
 # Run-folder promises across processes (docs/reliability.md): evaluating a run while it trains
 # changes none of its files and loses none of its rows; a second trainer on the folder is refused

@@ -10,7 +10,7 @@ struct RFM: ParsableCommand {
         abstract: "Reverse Flow Matching: online RL with flow and diffusion policies.",
         discussion: "Run `rfm help <command>` for a command's options.",
         version: ReverseFlowVersion.string,
-        subcommands: [Train.self, Eval.self, Env.self, Sweep.self, Report.self, Toy.self, Bench.self, Device.self]
+        subcommands: [Train.self, Eval.self, Render.self, Env.self, Sweep.self, Report.self, Toy.self, Bench.self, Device.self]
     )
 
     /// Line-buffered output, so progress reaches a pipe or a log file as it happens.

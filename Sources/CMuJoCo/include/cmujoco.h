@@ -6,6 +6,8 @@
 #include <mujoco/mujoco.h>
 #else
 #error "MuJoCo 3.3.6 headers not found: run scripts/setup.sh (it downloads them into .deps/)"
+#include "offscreen_gl.h"
+
 #endif
 
 /// Installs error and warning handlers that report through stderr without exiting the process
@@ -15,5 +17,7 @@ void rfm_mujoco_install_handlers(void);
 
 /// Number of the given warning kind raised on `d` so far (see mjtWarning).
 int rfm_mujoco_warning_count(const mjData* d, int kind);
+
+#include "offscreen_gl.h"
 
 #endif

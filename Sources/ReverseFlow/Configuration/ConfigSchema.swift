@@ -41,6 +41,7 @@ public enum ConfigSchema {
         Key(name: "trainer.log_interval", kind: .integer(positive), help: "environment steps between training-metric rows"),
         Key(name: "trainer.checkpoint_interval", kind: .integer(positive), help: "environment steps between checkpoints"),
         Key(name: "trainer.tensorboard", kind: .boolean, help: "also write TensorBoard event files (RUN/tb/) of the metric rows"),
+        Key(name: "trainer.video_interval", kind: .integer(nonNegative), help: "environment steps between video.gif clips of the policy, taken at evaluations (0: none)"),
         Key(name: "critic.hidden", kind: .integer(positive), help: "critic layer width"),
         Key(name: "critic.layers", kind: .integer(positive), help: "critic hidden layers"),
         Key(name: "critic.lr", kind: .number(1e-8...1), help: "critic Adam learning rate"),

@@ -110,6 +110,8 @@ public struct RunConfig: Sendable, Equatable {
         "gym.healthy_reward": .null, "gym.reset_noise_scale": .null, "gym.terminate_when_unhealthy": .null,
         // The Gymnasium bridge: older runs trained built-in environments, which ignore these.
         "gym.python": .value("python3"), "gym.kwargs": .value("{}"), "gym.timeout": .integer(60),
+        // Clips of the policy during training: older runs wrote none.
+        "trainer.video_interval": .integer(0),
     ]
 
     /// Returns the configuration with `key=value` overrides applied and validated.

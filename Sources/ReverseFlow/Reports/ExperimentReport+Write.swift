@@ -41,11 +41,31 @@ extension ExperimentReport {
                 try figure("diag-\(task)-\(key.replacingOccurrences(of: "/", with: "_"))", alt: "\(task) \(key)", svg)
             }
         }
+        try videos(into: figures, md: &md, html: &html)
         section("Wall-clock per run", table: wallClockTable)
         section("Runs", table: runTable)
         html.append("</body></html>")
         try AtomicFile.write(Data(md.joined(separator: "\n").utf8), to: out.appendingPathComponent("report.md"))
         try AtomicFile.write(Data(html.joined(separator: "\n").utf8), to: out.appendingPathComponent("report.html"))
+    }
+
+    /// "Final policies": each run's `video.gif`, copied next to the figures (Markdown) and inlined
+    /// as a data URL (HTML, which stays one self-contained file).
+    private func videos(into figures: URL, md: inout [String], html: inout [String]) throws {
+        let clips = tasks.flatMap { task in labels.flatMap { runs(task, $0) } }.compactMap { run in run.video.map { (run, $0) } }
+        guard !clips.isEmpty else { return }
+        md += ["## Final policies", ""]
+        html.append("<h2>Final policies</h2><div>")
+        for (run, video) in clips {
+            let caption = "\(run.task) \(run.label) seed \(run.seed)"
+            let data = try Data(contentsOf: video)
+            let name = try SafeName.checked("video-\(run.task)-\(run.label)-seed\(run.seed).gif", "video name", in: figures.path)
+            try AtomicFile.write(data, to: figures.appendingPathComponent(name))
+            md += ["![\(caption)](figures/\(name))", ""]
+            html.append("<figure style=\"display:inline-block;margin:0.5em\"><img alt=\"\(escape(caption))\" "
+                        + "src=\"data:image/gif;base64,\(data.base64EncodedString())\"><figcaption>\(escape(caption))</figcaption></figure>")
+        }
+        html.append("</div>")
     }
 
     /// Writes `figures/<stem>.svg` and returns its file name. The stem is built from task names

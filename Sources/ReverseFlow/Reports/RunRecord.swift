@@ -14,6 +14,9 @@ public struct RunRecord: Sendable {
     public let steps: Int
     public let wallSeconds: Double?
     public let finished: Bool
+    /// A clip of the run's policy (`video.gif`, written by `rfm render --format gif` or by
+    /// training with `trainer.video_interval`), if the folder has one.
+    public var video: URL?
 
     public var finalReturn: Double? { evaluations.last?.value }
 
@@ -60,9 +63,11 @@ public struct RunRecord: Sendable {
             wall = obj["wall_seconds"] as? Double
             if let s = obj["steps"] as? Int { finished = s >= totalSteps; lastStep = max(lastStep, s) }
         }
+        let gif = directory.appendingPathComponent("video.gif")
         return RunRecord(directory: directory, task: task, label: label, seed: seed,
                          evaluations: evaluations.map { (step: $0.0, value: $0.1) }, diagnostics: diagnostics,
-                         steps: lastStep, wallSeconds: wall, finished: finished)
+                         steps: lastStep, wallSeconds: wall, finished: finished,
+                         video: FileManager.default.fileExists(atPath: gif.path) ? gif : nil)
     }
 
     /// The metric rows of a run: `metrics.jsonl` when present, else `metrics.csv`, else none.

@@ -11,18 +11,30 @@ public enum Evaluation {
     /// Returns of `episodes` full episodes; the agent acts on `device` when it lives there.
     public static func run(agent: Agent, environment env: Environment, episodes: Int, runSeed: UInt64,
                            device: ComputeDevice? = nil) -> [Double] {
+        run(agent: agent, environment: env, episodes: episodes, runSeed: runSeed, device: device) { _, _, _ in }
+    }
+
+    /// The same episodes; `onStep(episode, step, returnSoFar)` runs after each reset (step 0) and after each step,
+    /// with the environment in that state (`rfm render` draws a frame there).
+    public static func run(agent: Agent, environment env: Environment, episodes: Int, runSeed: UInt64,
+                           device: ComputeDevice? = nil,
+                           onStep: (_ episode: Int, _ step: Int, _ returnSoFar: Double) throws -> Void) rethrows -> [Double] {
         var rng = RandomStream(seed: runSeed, stream: 0xE7A1)  // unused by deterministic rules, passed for form
         let obs = Tensor(rows: 1, cols: env.observationSize, on: device)
         var returns: [Double] = []
         for e in 0..<episodes {
             var o = env.reset(seed: episodeSeed(runSeed: runSeed, episode: e))
             var total = 0.0
+            var step = 0
+            try onStep(e, step, total)
             while true {
                 obs.setRow(0, o)
                 let a = Devices.using(device) { agent.act(observations: obs, deterministic: true, rng: &rng).toArray() }
                 let r = env.step(a)
                 total += r.reward
                 o = r.observation
+                step += 1
+                try onStep(e, step, total)
                 if r.terminated || r.truncated { break }
             }
             returns.append(total)

@@ -30,6 +30,8 @@ public final class Trainer {
     let log: MetricsLog
     /// The metric rows again as TensorBoard events (`trainer.tensorboard`).
     let tensorboard: TensorBoardLog?
+    /// `trainer.video_interval`'s clips; nil when off.
+    let video: TrainingVideo?
     var state: TrainerState
     var actRNG: RandomStream, updateRNG: RandomStream, replayRNG: RandomStream, warmupRNG: RandomStream
     var evaluations: [(step: Int, mean: Double, std: Double)] = []
@@ -63,6 +65,7 @@ public final class Trainer {
         }
         env = try EnvironmentRegistry.make(config: config)
         evalEnv = try EnvironmentRegistry.make(config: config)
+        video = try TrainingVideo(config: config)
         try MemoryBudget(config: config, observationSize: env.observationSize, actionSize: env.actionSize).check()
         lock = try Self.prepareFolder(runDirectory, config: config, resume: resume, replacingUnstarted: replacingUnstarted)
         let seed = UInt64(config.int("seed"))
@@ -227,6 +230,15 @@ public final class Trainer {
                                          to: curve)
                 }
                 progress.event(String(format: "step %d: eval return %.1f ± %.1f over %d episodes", step, mean, std, returns.count))
+                if let video, video.isDue(step: step, total: total) {
+                    // A clip is an extra: a failure to write one is reported and training goes on.
+                    do {
+                        let r = try video.record(agent: agent, runSeed: seed, device: device, into: runDirectory)
+                        progress.event(String(format: "step %d: video.gif written (return %.1f)", step, r))
+                    } catch {
+                        progress.event("step \(step): warning: no video.gif: \(error)")
+                    }
+                }
             }
             if !row.isEmpty {
                 try writing(log.csvURL) { try log.append(step: step, row) }

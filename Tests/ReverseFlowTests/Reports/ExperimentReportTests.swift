@@ -109,3 +109,27 @@ struct ExperimentReportTests {
         #expect(html.contains(report.smallMultiplesSVG()))
     }
 }
+
+@Suite("Experiment reports: policy clips")
+struct ReportVideoTests {
+    @Test("A run folder's video.gif is copied into figures/ for report.md and inlined in report.html; runs without one add nothing")
+    func embedsVideo() throws {
+        let sweep = try SyntheticSweep("report-video")
+        defer { sweep.remove() }
+        try sweep.run("cartpole-swingup", "rfm", seed: 0, steps: 20, evaluations: [(20, 500)])
+        try sweep.run("cartpole-swingup", "rfm", seed: 1, steps: 20, evaluations: [(20, 600)])
+        let gif = Data("GIF89a-not-really".utf8)
+        try gif.write(to: sweep.root.appendingPathComponent("runs/cartpole-swingup/rfm/seed1/video.gif"))
+        let (runs, _) = RunRecord.loadAll(under: [sweep.root.appendingPathComponent("runs")])
+        #expect(runs.map { $0.video != nil } == [false, true])
+        let out = sweep.root.appendingPathComponent("report")
+        try ExperimentReport(runs: runs).write(to: out)
+        let md = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(md.contains("## Final policies"))
+        #expect(md.contains("![cartpole-swingup rfm seed 1](figures/video-cartpole-swingup-rfm-seed1.gif)"))
+        #expect(!md.contains("seed0.gif"))
+        #expect(try Data(contentsOf: out.appendingPathComponent("figures/video-cartpole-swingup-rfm-seed1.gif")) == gif)
+        #expect(html.contains("src=\"data:image/gif;base64,\(gif.base64EncodedString())\""))
+    }
+}
