@@ -45,7 +45,10 @@ struct ParallelRolloutTests {
             let worst = zip(y.toArray(), expected.toArray()).map { abs($0 - $1) }.max()!
             #expect(worst <= 1e-4, "\(workers) worker(s), \(count) states: max difference from the naive rollout \(worst)")
         }
-        #expect(results[0] == results[1], "the worker count must not change the numbers")
+        // Equal up to float rounding, not bit for bit: where OpenBLAS tiles rows in other multiples
+        // than the blocks (24-row tiles on some AVX-512 machines), a block boundary changes the
+        // last bits (see TensorCoreTests' ParallelTests). Runs are reproducible per thread count.
+        #expect(Self.relativeDifference(results[0], results[1]) <= 1e-5, "the worker count changed the numbers beyond rounding")
     }
 
     @Test("Twin-critic Q and ∇ₐQ: blocked on 2 workers equals one pass over all rows")
@@ -72,6 +75,12 @@ struct ParallelRolloutTests {
             let worst = zip(values.toArray(), direct.toArray()).map { abs($0 - $1) }.max()!
             #expect(worst <= 1e-5, "\(workers) worker(s): Q differs from minQ by \(worst)")
         }
-        #expect(outputs[0].0 == outputs[1].0 && outputs[0].1 == outputs[1].1, "the worker count must not change the numbers")
+        #expect(Self.relativeDifference(outputs[0].0, outputs[1].0) <= 1e-5 && Self.relativeDifference(outputs[0].1, outputs[1].1) <= 1e-5,
+                "the worker count changed the numbers beyond rounding")
+    }
+
+    /// The largest `|x − y| / max(1, |x|)` over two equally long arrays.
+    static func relativeDifference(_ x: [Float], _ y: [Float]) -> Float {
+        zip(x, y).map { abs($0 - $1) / max(1, abs($0)) }.max() ?? 0
     }
 }
