@@ -3,7 +3,7 @@ import TensorCore
 /// A feed-forward network of stages `h = f(x·W + b)` or, for a residual stage, `h = x + f(x·W + b)`.
 ///
 /// This one type covers every network of the method:
-/// - the critic `[s, a] → Dense 256 + ReLU → Dense 256 + ReLU → Dense 1` (``relu(inputs:hidden:outputs:rng:)``);
+/// - the critic `[s, a] → Dense 256 + ReLU → Dense 256 + ReLU → Dense 1` (``feedForward(inputs:hidden:outputs:activation:rng:)``);
 /// - the velocity net `x → Dense W + GELU → k × (x + GELU(Dense W x)) → Dense d`
 ///   (``residualGELU(inputs:width:blocks:outputs:rng:)``).
 ///
@@ -41,12 +41,14 @@ public final class MLP: ParameterContainer {
     public var inputs: Int { stages[0].dense.inputs }
     public var outputs: Int { stages[stages.count - 1].dense.outputs }
 
-    /// `inputs → (hidden[i], ReLU)… → outputs` (identity output), orthogonal gain √2 everywhere.
-    public static func relu(inputs: Int, hidden: [Int], outputs: Int, rng: inout RandomStream) -> MLP {
+    /// `inputs → (hidden[i], activation)… → outputs` (identity output), orthogonal gain √2
+    /// everywhere: the critics (ReLU; Mish for QVPO's) and QVPO's networks.
+    public static func feedForward(inputs: Int, hidden: [Int], outputs: Int, activation: Activation,
+                                   rng: inout RandomStream) -> MLP {
         var stages: [Stage] = []
         var width = inputs
         for h in hidden {
-            stages.append(Stage(dense: Dense(inputs: width, outputs: h, rng: &rng), activation: .relu))
+            stages.append(Stage(dense: Dense(inputs: width, outputs: h, rng: &rng), activation: activation))
             width = h
         }
         stages.append(Stage(dense: Dense(inputs: width, outputs: outputs, rng: &rng), activation: .identity))

@@ -69,10 +69,11 @@ extension Kernels {
         for i in 0..<x.count { z[i] = p[i] + c }
     }
 
-    /// `out ← max(x, v)` with Swift's `max` (a NaN in x stays; in place is fine).
-    @inlinable public static func floor(_ x: Tensor, at v: Float, into out: Tensor) {
-        checkShape(x, out, "floor")
-        if let d = device("floor", x, out) {
+    /// `out ← max(x, v)` elementwise with Swift's `max`, a lower bound `v` on every entry (a NaN in
+    /// x stays; in place is fine).
+    @inlinable public static func maximum(_ x: Tensor, _ v: Float, into out: Tensor) {
+        checkShape(x, out, "maximum")
+        if let d = device("maximum", x, out) {
             d.launch("rfm_floor", elements: x.count, .pointer(x.data), .pointer(out.data), .float(v), .int(x.count))
             return
         }

@@ -29,18 +29,17 @@ struct GemmBench: ParsableCommand {
     @Option(help: "Action dimension.") var actionDim = 6
     @Option(help: "Batch size.") var batch = 256
     @Option(help: "Hidden width.") var hidden = 256
-    @Option(help: "Where the products run: cpu (OpenBLAS) or cuda (cuBLAS, FP32 and TF32).") var device = "cpu"
+    @Option(help: "Where the products run: cpu (OpenBLAS) or cuda (cuBLAS, FP32 and TF32).") var device = ProductPlacement.cpu
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
         try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch), ("--hidden", hidden)])
-        guard ["cpu", "cuda"].contains(device) else { throw ValidationError("--device must be cpu or cuda, got '\(device)'") }
     }
 
     func run() throws {
         compute.apply()
         let shapes = GemmBenchmark.agentShapes(state: stateDim, action: actionDim, batch: batch, hidden: hidden)
-        if device == "cuda" { return try runOnGPU(shapes) }
+        if device == .cuda { return try runOnGPU(shapes) }
         let results = GemmBenchmark.run(shapes)
         if json {
             struct Report: Encodable { let threads: Int; let blas_core: String; let results: [GemmBenchmark.Result] }
@@ -98,8 +97,8 @@ struct CriticUpdateBench: ParsableCommand {
 /// The agent a benchmark builds (preset, agent, sizes, overrides) and where it runs.
 struct BenchAgentOptions: ParsableArguments {
     @OptionGroup var placement: DeviceOptions
-    @Option(help: "Preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset = "paper"
-    @Option(help: "Agent (rfm, sac, qsm or dqs).") var agent = "rfm"
+    @Option(help: "Preset.") var preset = RunConfig.Preset.paper
+    @Option(help: "Agent.") var agent = AgentKind.rfm
     @Option(help: "State dimension (17: cheetah-run).") var stateDim = 17
     @Option(help: "Action dimension (6: cheetah-run).") var actionDim = 6
     @Option(name: .customLong("set"), help: "Override a config key (repeatable).") var assignments: [String] = []
@@ -110,7 +109,7 @@ struct BenchAgentOptions: ParsableArguments {
 
     /// The configuration, and the device (nil: the CPU) after checking that it runs this agent.
     func resolve() throws -> (RunConfig, ComputeDevice?) {
-        let config = try RunConfig.preset(preset).overriding(["agent=\(agent)"] + assignments)
+        let config = try RunConfig.preset(preset.rawValue).overriding(["agent=\(agent.rawValue)"] + assignments)
         let device = try placement.open()
         if let device { try Trainer.requireDeviceSupport(config, device) }
         return (config, device)
@@ -139,7 +138,7 @@ struct UpdateBench: ParsableCommand {
         let r = UpdateBenchmark.run(config: config, stateDim: subject.stateDim, actionDim: subject.actionDim, iterations: iterations,
                                     threads: compute.threads, device: device) { if !json { print($0) } }
         if json { return try printJSON(r) }
-        print("\(r.agent), preset \(subject.preset), state \(r.stateDim), action \(r.actionDim), on \(r.device == "cpu" ? "the CPU, \(r.threads) thread(s)" : r.device)")
+        print("\(r.agent), preset \(subject.preset.rawValue), state \(r.stateDim), action \(r.actionDim), on \(r.device == "cpu" ? "the CPU, \(r.threads) thread(s)" : r.device)")
         print(String(format: "  %.1f ms per update (median of %d), %.2f ms per action", r.updateMs, r.iterations, r.actMs))
         print(String(format: "  %.2f GFLOP per update, %.1f GFLOP/s effective; sgemm on the dominant product %.1f GFLOP/s",
                      r.gflopPerUpdate, r.gflopsEffective, r.sgemmGflops))
@@ -170,7 +169,7 @@ struct ActBench: ParsableCommand {
     func run() throws {
         compute.apply()
         let (config, device) = try subject.resolve()
-        let (agent, preset, stateDim, actionDim) = (subject.agent, subject.preset, subject.stateDim, subject.actionDim)
+        let (agent, preset, stateDim, actionDim) = (subject.agent.rawValue, subject.preset.rawValue, subject.stateDim, subject.actionDim)
         var rng = RandomStream(seed: 0)
         var initRNG = rng.split(1)
         let made = Devices.using(device) { AgentFactory.make(config, observationSize: stateDim, actionSize: actionDim, rng: &initRNG) }

@@ -34,26 +34,23 @@ struct DeviceOptions: ParsableArguments {
         backend on a machine without a GPU); or, for the benchmarks, cuda-host-only (the backend with every \
         kernel skipped: the CPU's share of the GPU path).
         """)
-    var device = "cpu"
+    var device = Placement.cpu
     @Flag(help: "On cuda: products in TF32 on the tensor cores (about 10 mantissa bits) instead of FP32.") var tf32 = false
 
     func validate() throws {
-        guard ["cpu", "cuda", "cuda-emulated", "cuda-host-only"].contains(device) else {
-            throw ValidationError("--device must be cpu, cuda, cuda-emulated or cuda-host-only, got '\(device)'")
-        }
-        if tf32 && device != "cuda" { throw ValidationError("--tf32 needs --device cuda") }
+        if tf32 && device != .cuda { throw ValidationError("--tf32 needs --device cuda") }
     }
 
     /// The device, or nil for the CPU. Opening the GPU fails with a message naming what is missing.
     func open() throws -> ComputeDevice? {
         switch device {
-        case "cuda":
+        case .cuda:
             let gpu = try CUDAComputeDevice.open()
             try gpu.cuda.useTF32(tf32)
             return gpu
-        case "cuda-emulated": return CUDAComputeDevice.emulated()
-        case "cuda-host-only": return CUDAComputeDevice.hostSideOnly()
-        default: return nil
+        case .cudaEmulated: return CUDAComputeDevice.emulated()
+        case .cudaHostOnly: return CUDAComputeDevice.hostSideOnly()
+        case .cpu: return nil
         }
     }
 }

@@ -21,10 +21,10 @@ struct Device: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
     @Flag(help: "Check the backend emulated on the CPU instead of a GPU (for machines without one).") var emulate = false
     @Option(help: """
-        Also run whole RFM updates of this preset (paper or cpu) on the device and on the CPU from the same \
+        Also run whole RFM updates of this preset on the device and on the CPU from the same \
         weights, batch and random streams, and compare their metrics and parameters.
         """)
-    var updateCheck: String?
+    var updateCheck: RunConfig.Preset?
     @Option(help: "Updates compared by --update-check.") var updates = 3
     @Option(help: """
         Only compile the kernels with NVRTC for these compute capabilities (e.g. 80,90) and exit: \
@@ -33,9 +33,6 @@ struct Device: ParsableCommand {
     var compileOnly: String?
 
     func validate() throws {
-        if let p = updateCheck, !RunConfig.presetNames.contains(p) {
-            throw ValidationError("--update-check takes a preset (\(RunConfig.presetNames.joined(separator: ", "))), got '\(p)'")
-        }
         try requirePositive([("--updates", updates)])
         if compileOnly != nil, emulate || updateCheck != nil {
             throw ValidationError("--compile-only cannot be combined with --emulate or --update-check")
@@ -71,7 +68,7 @@ struct Device: ParsableCommand {
         var check = DeviceSelfCheck(device: compute)
         let checks = check.run()
         let agreement = try updateCheck.map { preset in
-            try UpdateAgreement.run(preset: preset, updates: updates, device: compute) { if !json { print($0) } }
+            try UpdateAgreement.run(preset: preset.rawValue, updates: updates, device: compute) { if !json { print($0) } }
         }
         if json {
             struct Report: Encodable {

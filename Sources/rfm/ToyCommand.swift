@@ -23,7 +23,7 @@ struct TwoMoonsCommand: ParsableCommand {
     )
 
     @OptionGroup var compute: ComputeOptions
-    @Option(help: "rfm, qne, idem, or all.") var method = "all"
+    @Option(help: "The method to train, or all.") var method = ToyMethod.all
     @Option(help: "Sampling steps (default: 20 for rfm, 100 for qne and idem).") var steps: Int?
     @Option(help: "Samples drawn after training and written to samples.csv.") var samples = 2000
     @Option(help: "Posterior samples K per training point (the same for every method).") var posteriorSamples = 100
@@ -38,16 +38,9 @@ struct TwoMoonsCommand: ParsableCommand {
     @Option(help: "Seeds, comma separated (e.g. 0,1,2).") var seed = "0"
     @Option(help: "Output folder.") var out = "runs/two-moons"
 
-    var methods: [TwoMoonsExperiment.Method] {
-        method == "all" ? TwoMoonsExperiment.Method.allCases : [TwoMoonsExperiment.Method(rawValue: method)!]
-    }
-
     var seeds: [UInt64] { seed.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) } }
 
     func validate() throws {
-        guard method == "all" || TwoMoonsExperiment.Method(rawValue: method) != nil else {
-            throw ValidationError("--method must be one of rfm, qne, idem, all; got '\(method)'")
-        }
         guard !seeds.isEmpty, seeds.count == seed.split(separator: ",").count else {
             throw ValidationError("--seed must be a comma-separated list of non-negative integers; got '\(seed)'")
         }
@@ -63,7 +56,7 @@ struct TwoMoonsCommand: ParsableCommand {
         let root = URL(fileURLWithPath: out)
         var runs: [(TwoMoonsExperiment.Result, Tensor)] = []
         for s in seeds {
-            for m in methods {
+            for m in method.methods {
                 var settings = TwoMoonsExperiment.Settings(method: m, steps: steps)
                 settings.updates = updates
                 settings.batch = batch

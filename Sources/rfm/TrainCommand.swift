@@ -15,10 +15,10 @@ struct Train: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
     @OptionGroup var placement: DeviceOptions
-    @Option(help: "Built-in preset: \(RunConfig.presetNames.joined(separator: ", ")).") var preset: String?
+    @Option(help: "Built-in preset (default cpu).") var preset: RunConfig.Preset?
     @Option(help: "YAML config file (may start with `inherit: PRESET`).") var config: String?
     @Option(help: "Environment (shorthand for --set env=…): a name from `rfm env list`, or gym:ENV_ID for any Gymnasium environment.") var env: String?
-    @Option(help: "Agent: rfm, sac, qsm, maxentdp, dqs or qvpo (shorthand for --set agent=…).") var agent: String?
+    @Option(help: "Agent (shorthand for --set agent=…).") var agent: AgentKind?
     @Option(help: "Environment steps (shorthand for --set trainer.steps=…).") var steps: Int?
     @Option(help: "Seed (shorthand for --set seed=…).") var seed: Int?
     @Option(name: .customLong("set"), help: "Override a config key: --set rfm.temperature=0.05 (repeatable).")
@@ -38,10 +38,10 @@ struct Train: ParsableCommand {
 
     /// The configuration from the options (validated before any work starts).
     func resolvedConfig() throws -> RunConfig {
-        var base = try config.map { try RunConfig.file($0) } ?? RunConfig.preset(preset ?? "cpu")
+        var base = try config.map { try RunConfig.file($0) } ?? RunConfig.preset((preset ?? .cpu).rawValue)
         var sets: [String] = []
         if let env { sets.append("env=\(env)") }
-        if let agent { sets.append("agent=\(agent)") }
+        if let agent { sets.append("agent=\(agent.rawValue)") }
         if let steps { sets.append("trainer.steps=\(steps)") }
         if let seed { sets.append("seed=\(seed)") }
         base = try base.overriding(sets + assignments)
@@ -53,7 +53,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         compute.apply()
-        if placement.device == "cuda-host-only" {
+        if placement.device == .cudaHostOnly {
             throw ConfigError("--device cuda-host-only skips every kernel: it is for the benchmarks, not for training")
         }
         let trainer: Trainer

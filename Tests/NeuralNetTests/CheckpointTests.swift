@@ -12,7 +12,7 @@ import TensorCore
 
     func network(seed: UInt64) -> MLP {
         var rng = RandomStream(seed: seed)
-        return MLP.relu(inputs: 5, hidden: [6], outputs: 2, rng: &rng)
+        return MLP.feedForward(inputs: 5, hidden: [6], outputs: 2, activation: .relu, rng: &rng)
     }
 
     @Test func roundTripRestoresEveryTensorExactly() throws {
@@ -57,7 +57,8 @@ import TensorCore
     @Test func shapeMismatchNamesTheTensor() throws {
         let url = try tempDir().appendingPathComponent("m.safetensors")
         var rng = RandomStream(seed: 3)
-        try Safetensors.write(ParameterList(MLP.relu(inputs: 5, hidden: [7], outputs: 2, rng: &rng)).named, to: url)
+        let other = MLP.feedForward(inputs: 5, hidden: [7], outputs: 2, activation: .relu, rng: &rng)
+        try Safetensors.write(ParameterList(other).named, to: url)
         let target = network(seed: 1)
         let before = ParameterList(target).tensors[0].toArray()
         #expect(throws: CheckpointError.shapeMismatch(name: "layers.0.kernel", file: [5, 7], expected: [5, 6])) {

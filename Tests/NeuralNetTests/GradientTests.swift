@@ -34,7 +34,7 @@ import TensorCore
 
     @Test func criticShapedReLUNetwork() {
         var rng = RandomStream(seed: 6)
-        let net = MLP.relu(inputs: 7, hidden: [9, 8], outputs: 1, rng: &rng)
+        let net = MLP.feedForward(inputs: 7, hidden: [9, 8], outputs: 1, activation: .relu, rng: &rng)
         let bad = GradientChecker(epsilon: 1e-3).check(net, input: randomInput(5, 7, seed: 7))
         #expect(bad.isEmpty, "\(bad)")
     }
@@ -74,7 +74,7 @@ import TensorCore
 
     @Test func accumulateAddsToExistingGradients() {
         var rng = RandomStream(seed: 13)
-        let net = MLP.relu(inputs: 3, hidden: [4], outputs: 2, rng: &rng)
+        let net = MLP.feedForward(inputs: 3, hidden: [4], outputs: 2, activation: .relu, rng: &rng)
         let x = randomInput(2, 3, seed: 14), r = randomInput(2, 2, seed: 15)
         let cache = MLP.Cache(), once = net.zerosLike(), twice = net.zerosLike()
         net.forward(x, cache: cache)

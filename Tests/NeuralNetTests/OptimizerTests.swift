@@ -60,7 +60,7 @@ final class Vector: ParameterContainer {
 
     @Test func parameterNamesAreStableAndDotted() {
         var rng = RandomStream(seed: 2)
-        let net = MLP.relu(inputs: 3, hidden: [4], outputs: 1, rng: &rng)
+        let net = MLP.feedForward(inputs: 3, hidden: [4], outputs: 1, activation: .relu, rng: &rng)
         #expect(ParameterList(net, prefix: "critic.0").names ==
                 ["critic.0.layers.0.kernel", "critic.0.layers.0.bias", "critic.0.layers.1.kernel", "critic.0.layers.1.bias"])
         #expect(net.parameterCount == 3 * 4 + 4 + 4 + 1)

@@ -317,7 +317,7 @@ extern "C" __global__ void rfm_add_scalar(const float* x, float* out, float c, l
     RFM_FOR_EACH(i, n) { out[i] = x[i] + c; }
 }
 
-// out = max(x, v) with Swift's max (NaN in x stays): Kernels.floor.
+// out = max(x, v) with Swift's max (NaN in x stays): Kernels.maximum(_:_:into:).
 extern "C" __global__ void rfm_floor(const float* x, float* out, float v, long long n) {
     RFM_FOR_EACH(i, n) { out[i] = rfm_max(x[i], v); }
 }

@@ -48,11 +48,7 @@ public enum UpdateBenchmark {
             let agent = AgentFactory.make(c, observationSize: stateDim, actionSize: actionDim, rng: &initRNG)
             let b = c.int("trainer.batch_size")
             let batch = ReplayBuffer.Batch(size: b, observationSize: stateDim, actionSize: actionDim)
-            rng.fillNormal(batch.observations)
-            rng.fillNormal(batch.nextObservations)
-            rng.fillUniform(batch.actions, low: -1, high: 1)
-            rng.fillUniform(batch.rewards)
-            batch.masks.fill(1)
+            batch.fillRandom(rng: &rng)
             progress("warming up")
             let flops = FLOPCounter.measure { _ = agent.update(batch: batch, rng: &rng) }
             // The device's work per update, counted on the second (the first also sets up).

@@ -29,7 +29,7 @@ public enum ConfigSchema {
 
     public static let keys: [Key] = [
         Key(name: "seed", kind: .integer(nonNegative), help: "random seed of the run"),
-        Key(name: "agent", kind: .choice(["rfm", "sac", "qsm", "maxentdp", "dqs", "qvpo"]), help: "the learning agent"),
+        Key(name: "agent", kind: .choice(AgentKind.allCases.map(\.rawValue)), help: "the learning agent"),
         Key(name: "env", kind: .text, help: "environment name (rfm env list)"),
         Key(name: "trainer.steps", kind: .integer(positive), help: "environment steps of the run"),
         Key(name: "trainer.warmup", kind: .integer(nonNegative), help: "uniform random actions before the first update"),

@@ -45,8 +45,13 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
 public struct RunConfig: Sendable, Equatable {
     public private(set) var values: [String: ConfigValue]
 
+    /// The built-in presets (`Presets/NAME.yaml`): the paper's settings, and a smaller one for CPUs.
+    public enum Preset: String, CaseIterable, Sendable {
+        case paper, cpu
+    }
+
     /// Names of the built-in presets.
-    public static var presetNames: [String] { ["paper", "cpu"] }
+    public static var presetNames: [String] { Preset.allCases.map(\.rawValue) }
 
     /// Loads a built-in preset.
     public static func preset(_ name: String) throws -> RunConfig {

@@ -35,7 +35,7 @@ extension DeviceSelfCheck {
         e["square root"] = compare(zero, [positive]) { Kernels.squareRoot($0[0], into: $1) }
         e["shifted difference"] = compare(zero, [x, y]) { Kernels.shiftedDifference($0[0], plus: 0.4, minus: 0.7, times: $0[1], into: $1) }
         e["add scalar"] = compare(zero, [x]) { Kernels.addScalar($0[0], -0.8, into: $1) }
-        e["floor"] = compare(zero, [x]) { Kernels.floor($0[0], at: 0.1, into: $1) }
+        e["maximum"] = compare(zero, [x]) { Kernels.maximum($0[0], 0.1, into: $1) }
         return e
     }
 

@@ -27,15 +27,8 @@ public enum UpdateAgreement {
         let batch = ReplayBuffer.Batch(size: b, observationSize: s, actionSize: a)
         let deviceBatch = Devices.using(device) { ReplayBuffer.Batch(size: b, observationSize: s, actionSize: a) }
         var data = RandomStream(seed: 6)
-        data.fillNormal(batch.observations)
-        data.fillNormal(batch.nextObservations)
-        data.fillUniform(batch.actions, low: -1, high: 1)
-        data.fillUniform(batch.rewards)
-        batch.masks.fill(1)
-        for (x, y) in [(batch.observations, deviceBatch.observations), (batch.nextObservations, deviceBatch.nextObservations),
-                       (batch.actions, deviceBatch.actions), (batch.rewards, deviceBatch.rewards), (batch.masks, deviceBatch.masks)] {
-            y.assign(x)
-        }
+        batch.fillRandom(rng: &data)
+        deviceBatch.assign(batch)
         func relative(_ x: Double, _ y: Double) -> Double { x.isFinite && y.isFinite ? abs(x - y) / max(1, abs(x)) : .infinity }
         var metrics = 0.0
         for u in 1...updates {

@@ -25,11 +25,7 @@ enum BaselineFixture {
     static func batch(size: Int = 8, seed: UInt64 = 2) -> ReplayBuffer.Batch {
         var rng = RandomStream(seed: seed)
         let b = ReplayBuffer.Batch(size: size, observationSize: stateDim, actionSize: actionDim)
-        rng.fillNormal(b.observations)
-        rng.fillNormal(b.nextObservations)
-        rng.fillUniform(b.actions, low: -1, high: 1)
-        rng.fillUniform(b.rewards)
-        b.masks.fill(1)
+        b.fillRandom(rng: &rng)
         return b
     }
 

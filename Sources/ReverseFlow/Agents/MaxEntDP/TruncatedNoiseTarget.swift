@@ -41,7 +41,7 @@ public final class TruncatedNoiseTarget {
         let ws = workspace
         let sigma = ws.vector(b), minusInvAlpha2 = ws.vector(b), invAlpha1 = ws.vector(b)
         Kernels.ratio(alpha2, alpha1, into: sigma)
-        Kernels.floor(sigma, at: 1e-5, into: sigma)
+        Kernels.maximum(sigma, 1e-5, into: sigma)
         // −1/x is −(1/x) exactly.
         Kernels.reciprocal(alpha2, into: minusInvAlpha2)
         Kernels.scale(minusInvAlpha2, by: -1, into: minusInvAlpha2)
@@ -75,7 +75,7 @@ public final class TruncatedNoiseTarget {
         let w2 = ws.matrix(b, k), sums = ws.vector(b)
         Kernels.multiply(w, w, into: w2)
         Kernels.sumRows(w2, into: sums)
-        Kernels.floor(sums, at: 1e-12, into: sums)
+        Kernels.maximum(sums, 1e-12, into: sums)
         Kernels.reciprocal(sums, into: sums)
         let ess = Float(Kernels.sum(sums) / Double(b))
         return Estimate(noise: target, ess: ess, qMean: Float(Kernels.sum(q) / Double(n)))

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Monotonic wall-clock timing for benchmarks.
+/// Monotonic wall-clock timing: benchmarks, the trainer's clock, the profiler's phases.
 public enum Stopwatch {
     /// Seconds on a monotonic clock.
     public static func now() -> Double {
