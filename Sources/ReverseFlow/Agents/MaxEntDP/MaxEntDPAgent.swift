@@ -69,6 +69,7 @@ public final class MaxEntDPAgent: Agent {
     private let cache = PolicyNetwork.Cache()
     private let rollout = PolicyNetwork.Rollout()
     private let workspace = Workspace()
+    private let picksBySize = IndicesCache()
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
@@ -104,16 +105,13 @@ public final class MaxEntDPAgent: Agent {
         }
         // Best of P candidates per state under the target critics, the noise seeded by the state.
         let p = settings.evaluationCandidates
-        let state = workspace.matrix(1, observations.cols), q = workspace.matrix(p, 1)
-        // (The pick needs the candidates' values: read back from a device.)
+        let state = workspace.matrix(1, observations.cols), q = workspace.matrix(p, 1), picked = workspace.matrix(1, d)
+        let pick = picksBySize.indices(count: 1, on: q.device)
         for (i, var stream) in StateSeededStreams.perRow(observations, purpose: .maxEntDPEvaluation).enumerated() {
             Kernels.copy(observations.rows(i..<(i + 1)), into: state.matrix)
             let candidates = sampler.sample(states: state, particles: p, temperature: temperature, rng: &stream)
-            critic.evaluateTargetMinimum(states: state, actions: candidates, values: q)
-            let values = q.toArray()
-            var best = 0
-            for j in 1..<p where values[j] > values[best] { best = j }
-            Kernels.copy(candidates.rows(best..<(best + 1)), into: actions.rows(i..<(i + 1)))
+            critic.pickBest(of: candidates, states: state, particles: p, scoring: .targetMinimum, values: q, picks: pick, into: picked)
+            Kernels.copy(picked.matrix, into: actions.rows(i..<(i + 1)))
         }
         return actions
     }

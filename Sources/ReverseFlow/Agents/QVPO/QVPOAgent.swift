@@ -140,18 +140,9 @@ public final class QVPOAgent: Agent {
     @discardableResult
     private func best(of candidates: Tensor, states: Tensor, particles p: Int, useTarget: Bool, into out: MatrixRef) -> Tensor {
         let g = states.rows
-        let q = workspace.matrix(g * p, 1)
-        if useTarget {
-            critic.evaluateTargetMinimum(states: states, actions: candidates, values: q)
-        } else {
-            critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
-        }
-        q.reshape(g, p)
-        let picks = picksBySize.indices(count: g, on: q.device)
-        Kernels.argmaxRows(q, into: picks)
-        // Pick i is a particle of state i: row i·P + pick.
-        let picked = workspace.matrix(g, candidates.cols)
-        Kernels.gatherRows(candidates, picks, groupSize: p, into: picked)
+        let q = workspace.matrix(g * p, 1), picked = workspace.matrix(g, candidates.cols)
+        critic.pickBest(of: candidates, states: states, particles: p, scoring: useTarget ? .targetMinimum : .online, values: q,
+                        picks: picksBySize.indices(count: g, on: q.device), into: picked)
         Kernels.copy(picked.matrix, into: out)
         return q
     }
