@@ -103,25 +103,14 @@ public final class DiffusionPolicy: GenerativePolicy {
     }
 
     public func trainingPoints(endpoints x1: Tensor, rng: inout RandomStream) -> PathPoints {
-        let b = x1.rows
         let ws = trainingWorkspace
         ws.reset()
-        let times = ws.vector(b), alpha = ws.vector(b), beta = ws.vector(b)
-        // The steps are drawn on the host (the CPU's numbers everywhere) and copied in once.
-        var t = [Float](repeating: 0, count: b), a = t, s = t
-        for r in 0..<b {
+        // Step i uniform on 1…N, seen by the network as the time i/N.
+        let path = ForwardNoising(x1, workspace: ws, rng: &rng) { rng in
             let i = 1 + rng.integer(below: settings.steps)
-            t[r] = Float(i) / Float(settings.steps)
-            a[r] = alphaBars[i].squareRoot()
-            s[r] = (1 - alphaBars[i]).squareRoot()
+            return (Float(i) / Float(settings.steps), alphaBars[i].squareRoot(), (1 - alphaBars[i]).squareRoot())
         }
-        times.setValues(t)
-        alpha.setValues(a)
-        beta.setValues(s)
-        let eps = ws.matrix(b, x1.cols), xt = ws.matrix(b, x1.cols)
-        rng.fillNormal(eps)
-        Kernels.groupAffine(eps, scale: beta, shift: x1, shiftScale: alpha, into: xt)
-        return PathPoints(latents: xt, times: times, alpha: alpha, beta: beta)
+        return PathPoints(latents: path.noisy, times: path.times, alpha: path.signal, beta: path.noiseScale)
     }
 
     public func regressionTarget(y1: Tensor, y0: Tensor, into out: Tensor) {

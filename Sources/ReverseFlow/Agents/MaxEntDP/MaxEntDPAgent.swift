@@ -124,23 +124,14 @@ public final class MaxEntDPAgent: Agent {
         rng = rng.split(5)
 
         // 1. Actor targets at the replay actions (target critics, before this update's Polyak step).
-        let logSNR = workspace.vector(b), alpha1 = workspace.vector(b), alpha2 = workspace.vector(b)
+        // t uniform on [t_min, t_max] through the (Float64) cosine schedule; the network sees log-SNR.
         let schedule = NoiseSchedule.cosine()
-        // Drawn and computed on the host (Float64 schedule), copied in once.
-        var l = [Float](repeating: 0, count: b), a1 = l, a2 = l
-        for r in 0..<b {
-            let t = settings.tMin + (settings.tMax - settings.tMin) * Double(pathRNG.uniform())
+        let path = ForwardNoising(batch.actions, workspace: workspace, rng: &pathRNG) { rng in
+            let t = settings.tMin + (settings.tMax - settings.tMin) * Double(rng.uniform())
             let ab = Float(schedule.alphaBar(t))
-            l[r] = CosineDiffusionGrid.logSNR(ab)
-            a1[r] = ab.squareRoot()
-            a2[r] = max((1 - ab).squareRoot(), 1e-5)
+            return (CosineDiffusionGrid.logSNR(ab), ab.squareRoot(), max((1 - ab).squareRoot(), 1e-5))
         }
-        logSNR.setValues(l)
-        alpha1.setValues(a1)
-        alpha2.setValues(a2)
-        let noise = workspace.matrix(b, d), xt = workspace.matrix(b, d)
-        pathRNG.fillNormal(noise)
-        Kernels.groupAffine(noise, scale: alpha2, shift: batch.actions, shiftScale: alpha1, into: xt)
+        let logSNR = path.times, alpha1 = path.signal, alpha2 = path.noiseScale, xt = path.noisy
         let estimate = posterior.estimate(critic: critic, states: batch.observations, xt: xt, alpha1: alpha1,
                                           alpha2: alpha2, temperature: lambda, rng: &posteriorRNG)
 
