@@ -83,22 +83,14 @@ public final class DiffusionPolicy: GenerativePolicy {
     public func reverseStep(_ x: Tensor, predictedNoise eps: Tensor, step i: Int, scratch x0: Tensor, noise z: Tensor,
                             rng: inout RandomStream) {
         let ab = alphaBars[i], abPrev = alphaBars[i - 1]
-        let sqrtAb = ab.squareRoot(), sqrtOneMinus = (1 - ab).squareRoot()
-        Kernels.scaledDifference(x, minus: sqrtOneMinus, times: eps, over: sqrtAb, into: x0)
-        if let c = settings.clipDenoised { Kernels.clamp(x0, bound: c, into: x0) }
+        let ddpm = DDPMStep(clean: .divided, clip: settings.clipDenoised, retention: .oneMinusBeta, noiseScale: .posterior(floor: nil))
         switch settings.sampler {
         case .ddim:
+            ddpm.estimateClean(x, predictedNoise: eps, alphaBar: ab, into: x0)
             let a = abPrev.squareRoot(), b = (1 - abPrev).squareRoot()
             Kernels.linearCombination(a, x0, b, eps, into: x)
         case .ddpm:
-            let betaI = 1 - ab / abPrev
-            let c0 = abPrev.squareRoot() * betaI / (1 - ab)
-            let ct = (1 - betaI).squareRoot() * (1 - abPrev) / (1 - ab)
-            Kernels.linearCombination(c0, x0, ct, x, into: x)
-            if i > 1 {
-                rng.fillNormal(z)
-                Kernels.axpy((betaI * (1 - abPrev) / (1 - ab)).squareRoot(), z, x)
-            }
+            ddpm.apply(x, predictedNoise: eps, alphaBar: ab, previous: abPrev, addNoise: i > 1, scratch: x0, noise: z, rng: &rng)
         }
     }
 
