@@ -111,21 +111,11 @@ public final class QSMAgent: Agent {
                               masks: batch.masks, nextStates: batch.nextObservations, nextActions: nextActions)
 
         // 3. Noised replay actions at uniform step indices.
-        let times = workspace.vector(b), alpha = workspace.vector(b), beta = workspace.vector(b)
-        // Drawn on the host and copied in once (a device's tensors are not written element-wise).
-        var t = [Float](repeating: 0, count: b), a = t, s = t
-        for r in 0..<b {
-            let k = pathRNG.integer(below: settings.steps)
-            t[r] = Float(k)
-            a[r] = sampler.alphaBars[k].squareRoot()
-            s[r] = (1 - sampler.alphaBars[k]).squareRoot()
+        let path = ForwardNoising(batch.actions, workspace: workspace, rng: &pathRNG) { rng in
+            let k = rng.integer(below: settings.steps)
+            return (Float(k), sampler.alphaBars[k].squareRoot(), (1 - sampler.alphaBars[k]).squareRoot())
         }
-        times.setValues(t)
-        alpha.setValues(a)
-        beta.setValues(s)
-        let eps = workspace.matrix(b, d), noisy = workspace.matrix(b, d)
-        pathRNG.fillNormal(eps)
-        Kernels.groupAffine(eps, scale: beta, shift: batch.actions, shiftScale: alpha, into: noisy)
+        let times = path.times, noisy = path.noisy
         let targets = workspace.matrix(b, d)
         scoreTargets(states: batch.observations, noisyActions: noisy, into: targets)
 

@@ -83,45 +83,26 @@ public final class DiffusionPolicy: GenerativePolicy {
     public func reverseStep(_ x: Tensor, predictedNoise eps: Tensor, step i: Int, scratch x0: Tensor, noise z: Tensor,
                             rng: inout RandomStream) {
         let ab = alphaBars[i], abPrev = alphaBars[i - 1]
-        let sqrtAb = ab.squareRoot(), sqrtOneMinus = (1 - ab).squareRoot()
-        Kernels.scaledDifference(x, minus: sqrtOneMinus, times: eps, over: sqrtAb, into: x0)
-        if let c = settings.clipDenoised { Kernels.clamp(x0, bound: c, into: x0) }
+        let ddpm = DDPMStep(clean: .divided, clip: settings.clipDenoised, retention: .oneMinusBeta, noiseScale: .posterior(floor: nil))
         switch settings.sampler {
         case .ddim:
+            ddpm.estimateClean(x, predictedNoise: eps, alphaBar: ab, into: x0)
             let a = abPrev.squareRoot(), b = (1 - abPrev).squareRoot()
             Kernels.linearCombination(a, x0, b, eps, into: x)
         case .ddpm:
-            let betaI = 1 - ab / abPrev
-            let c0 = abPrev.squareRoot() * betaI / (1 - ab)
-            let ct = (1 - betaI).squareRoot() * (1 - abPrev) / (1 - ab)
-            Kernels.linearCombination(c0, x0, ct, x, into: x)
-            if i > 1 {
-                rng.fillNormal(z)
-                Kernels.axpy((betaI * (1 - abPrev) / (1 - ab)).squareRoot(), z, x)
-            }
+            ddpm.apply(x, predictedNoise: eps, alphaBar: ab, previous: abPrev, addNoise: i > 1, scratch: x0, noise: z, rng: &rng)
         }
     }
 
     public func trainingPoints(endpoints x1: Tensor, rng: inout RandomStream) -> PathPoints {
-        let b = x1.rows
         let ws = trainingWorkspace
         ws.reset()
-        let times = ws.vector(b), alpha = ws.vector(b), beta = ws.vector(b)
-        // The steps are drawn on the host (the CPU's numbers everywhere) and copied in once.
-        var t = [Float](repeating: 0, count: b), a = t, s = t
-        for r in 0..<b {
+        // Step i uniform on 1…N, seen by the network as the time i/N.
+        let path = ForwardNoising(x1, workspace: ws, rng: &rng) { rng in
             let i = 1 + rng.integer(below: settings.steps)
-            t[r] = Float(i) / Float(settings.steps)
-            a[r] = alphaBars[i].squareRoot()
-            s[r] = (1 - alphaBars[i]).squareRoot()
+            return (Float(i) / Float(settings.steps), alphaBars[i].squareRoot(), (1 - alphaBars[i]).squareRoot())
         }
-        times.setValues(t)
-        alpha.setValues(a)
-        beta.setValues(s)
-        let eps = ws.matrix(b, x1.cols), xt = ws.matrix(b, x1.cols)
-        rng.fillNormal(eps)
-        Kernels.groupAffine(eps, scale: beta, shift: x1, shiftScale: alpha, into: xt)
-        return PathPoints(latents: xt, times: times, alpha: alpha, beta: beta)
+        return PathPoints(latents: path.noisy, times: path.times, alpha: path.signal, beta: path.noiseScale)
     }
 
     public func regressionTarget(y1: Tensor, y0: Tensor, into out: Tensor) {

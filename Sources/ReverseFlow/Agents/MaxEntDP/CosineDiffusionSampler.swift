@@ -60,19 +60,13 @@ public final class CosineDiffusionSampler {
         let x = workspace.matrix(n, d), x0 = workspace.matrix(n, d), z = workspace.matrix(n, d)
         rng.fillNormal(x)
         network.prepare(rollout, states: states, temperature: temperature)
+        // The reference's step: x̂₀ clipped to [−1, 1], √αᵢ as √(ᾱᵢ/ᾱᵢ₋₁), σᵢ = √βᵢ.
+        let step = DDPMStep(clean: .divided, clip: 1, retention: .ratio, noiseScale: .beta)
         for k in stride(from: grid.steps - 1, through: 0, by: -1) {
-            let ab = grid.alphaBar[k], abPrev = grid.alphaBarPrevious[k]
-            let alpha = ab / abPrev, beta = 1 - alpha
+            let ab = grid.alphaBar[k]
             let eps = network.evaluate(rollout, latents: x, time: CosineDiffusionGrid.logSNR(ab))
-            let sqrtAb = ab.squareRoot(), sqrtOneMinus = (1 - ab).squareRoot()
-            Kernels.scaledDifference(x, minus: sqrtOneMinus, times: eps, over: sqrtAb, into: x0)
-            Kernels.clamp(x0, bound: 1, into: x0)
-            let c0 = abPrev.squareRoot() * beta / (1 - ab), ct = alpha.squareRoot() * (1 - abPrev) / (1 - ab)
-            Kernels.linearCombination(c0, x0, ct, x, into: x)
-            if k > 0 {
-                rng.fillNormal(z)
-                Kernels.axpy(beta.squareRoot(), z, x)
-            }
+            step.apply(x, predictedNoise: eps, alphaBar: ab, previous: grid.alphaBarPrevious[k], addNoise: k > 0,
+                       scratch: x0, noise: z, rng: &rng)
         }
         Kernels.clamp(x, bound: 1, into: x)
         return x

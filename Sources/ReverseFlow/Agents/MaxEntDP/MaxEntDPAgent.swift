@@ -69,6 +69,7 @@ public final class MaxEntDPAgent: Agent {
     private let cache = PolicyNetwork.Cache()
     private let rollout = PolicyNetwork.Rollout()
     private let workspace = Workspace()
+    private let picksBySize = IndicesCache()
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
@@ -104,16 +105,13 @@ public final class MaxEntDPAgent: Agent {
         }
         // Best of P candidates per state under the target critics, the noise seeded by the state.
         let p = settings.evaluationCandidates
-        let state = workspace.matrix(1, observations.cols), q = workspace.matrix(p, 1)
-        // (The pick needs the candidates' values: read back from a device.)
+        let state = workspace.matrix(1, observations.cols), q = workspace.matrix(p, 1), picked = workspace.matrix(1, d)
+        let pick = picksBySize.indices(count: 1, on: q.device)
         for (i, var stream) in StateSeededStreams.perRow(observations, purpose: .maxEntDPEvaluation).enumerated() {
             Kernels.copy(observations.rows(i..<(i + 1)), into: state.matrix)
             let candidates = sampler.sample(states: state, particles: p, temperature: temperature, rng: &stream)
-            critic.evaluateTargetMinimum(states: state, actions: candidates, values: q)
-            let values = q.toArray()
-            var best = 0
-            for j in 1..<p where values[j] > values[best] { best = j }
-            Kernels.copy(candidates.rows(best..<(best + 1)), into: actions.rows(i..<(i + 1)))
+            critic.pickBest(of: candidates, states: state, particles: p, scoring: .targetMinimum, values: q, picks: pick, into: picked)
+            Kernels.copy(picked.matrix, into: actions.rows(i..<(i + 1)))
         }
         return actions
     }
@@ -126,23 +124,14 @@ public final class MaxEntDPAgent: Agent {
         rng = rng.split(5)
 
         // 1. Actor targets at the replay actions (target critics, before this update's Polyak step).
-        let logSNR = workspace.vector(b), alpha1 = workspace.vector(b), alpha2 = workspace.vector(b)
+        // t uniform on [t_min, t_max] through the (Float64) cosine schedule; the network sees log-SNR.
         let schedule = NoiseSchedule.cosine()
-        // Drawn and computed on the host (Float64 schedule), copied in once.
-        var l = [Float](repeating: 0, count: b), a1 = l, a2 = l
-        for r in 0..<b {
-            let t = settings.tMin + (settings.tMax - settings.tMin) * Double(pathRNG.uniform())
+        let path = ForwardNoising(batch.actions, workspace: workspace, rng: &pathRNG) { rng in
+            let t = settings.tMin + (settings.tMax - settings.tMin) * Double(rng.uniform())
             let ab = Float(schedule.alphaBar(t))
-            l[r] = CosineDiffusionGrid.logSNR(ab)
-            a1[r] = ab.squareRoot()
-            a2[r] = max((1 - ab).squareRoot(), 1e-5)
+            return (CosineDiffusionGrid.logSNR(ab), ab.squareRoot(), max((1 - ab).squareRoot(), 1e-5))
         }
-        logSNR.setValues(l)
-        alpha1.setValues(a1)
-        alpha2.setValues(a2)
-        let noise = workspace.matrix(b, d), xt = workspace.matrix(b, d)
-        pathRNG.fillNormal(noise)
-        Kernels.groupAffine(noise, scale: alpha2, shift: batch.actions, shiftScale: alpha1, into: xt)
+        let logSNR = path.times, alpha1 = path.signal, alpha2 = path.noiseScale, xt = path.noisy
         let estimate = posterior.estimate(critic: critic, states: batch.observations, xt: xt, alpha1: alpha1,
                                           alpha2: alpha2, temperature: lambda, rng: &posteriorRNG)
 

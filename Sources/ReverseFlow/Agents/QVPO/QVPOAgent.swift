@@ -140,18 +140,9 @@ public final class QVPOAgent: Agent {
     @discardableResult
     private func best(of candidates: Tensor, states: Tensor, particles p: Int, useTarget: Bool, into out: MatrixRef) -> Tensor {
         let g = states.rows
-        let q = workspace.matrix(g * p, 1)
-        if useTarget {
-            critic.evaluateTargetMinimum(states: states, actions: candidates, values: q)
-        } else {
-            critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
-        }
-        q.reshape(g, p)
-        let picks = picksBySize.indices(count: g, on: q.device)
-        Kernels.argmaxRows(q, into: picks)
-        // Pick i is a particle of state i: row i·P + pick.
-        let picked = workspace.matrix(g, candidates.cols)
-        Kernels.gatherRows(candidates, picks, groupSize: p, into: picked)
+        let q = workspace.matrix(g * p, 1), picked = workspace.matrix(g, candidates.cols)
+        critic.pickBest(of: candidates, states: states, particles: p, scoring: useTarget ? .targetMinimum : .online, values: q,
+                        picks: picksBySize.indices(count: g, on: q.device), into: picked)
         Kernels.copy(picked.matrix, into: out)
         return q
     }
@@ -235,21 +226,12 @@ public final class QVPOAgent: Agent {
     /// `L = mean_r w_r·mean_j(ε_θ(x_r, i_r, s_r) − ε_r)²` and one clipped Adam step; returns (L, ‖∇L‖).
     private func actorStep(states: Tensor, actions: Tensor, weights: Tensor, rng: inout RandomStream) -> (Double, Float) {
         let n = actions.rows, d = actions.cols
-        let steps = workspace.vector(n), signal = workspace.vector(n), noiseScale = workspace.vector(n)
-        // Drawn on the host and copied in once.
-        var t = [Float](repeating: 0, count: n), a = t, s = t
-        for r in 0..<n {
+        // Step index i uniform on 0…N−1, its coefficients those of ᾱ_{i+1}.
+        let path = ForwardNoising(actions, workspace: workspace, rng: &rng) { rng in
             let i = rng.integer(below: settings.diffusionSteps)
-            t[r] = Float(i)
-            a[r] = diffusion.alphaBars[i + 1].squareRoot()
-            s[r] = (1 - diffusion.alphaBars[i + 1]).squareRoot()
+            return (Float(i), diffusion.alphaBars[i + 1].squareRoot(), (1 - diffusion.alphaBars[i + 1]).squareRoot())
         }
-        steps.setValues(t)
-        signal.setValues(a)
-        noiseScale.setValues(s)
-        let noise = workspace.matrix(n, d), noisy = workspace.matrix(n, d)
-        rng.fillNormal(noise)
-        Kernels.groupAffine(noise, scale: noiseScale, shift: actions, shiftScale: signal, into: noisy)
+        let steps = path.times, noise = path.noise, noisy = path.noisy
         let prediction = network.forward(actions: noisy, steps: steps, states: states, cache: cache)
         let diff = workspace.matrix(n, d), perRow = workspace.vector(n)
         Kernels.subtract(prediction, noise, into: diff)

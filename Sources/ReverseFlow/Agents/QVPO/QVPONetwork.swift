@@ -157,21 +157,14 @@ public final class QVPODiffusion {
         let x = workspace.matrix(n, d), x0 = workspace.matrix(n, d), z = workspace.matrix(n, d)
         rng.fillNormal(x)
         net.prepare(rollout, states: states)
+        // The reference's step: x̂₀ = √(1/ᾱ)·x − √(1/ᾱ − 1)·ε clipped to [−1, 1], the posterior
+        // variance floored at 10⁻²⁰, σ scaled by the noise ratio (no noise drawn when it is 0).
+        let step = DDPMStep(clean: .reciprocal, clip: 1, retention: .oneMinusBeta, noiseScale: .posterior(floor: 1e-20),
+                            noiseMultiplier: noiseRatio)
         for i in stride(from: steps, through: 1, by: -1) {
             let eps = net.evaluate(rollout, latents: x, step: i - 1)
-            let ab = alphaBars[i], abPrev = alphaBars[i - 1]
-            let beta = 1 - ab / abPrev
-            let recip = (1 / ab).squareRoot(), recipMinusOne = (1 / ab - 1).squareRoot()
-            // recip·x + (−r)·ε is recip·x − r·ε exactly; then the clip of the clean prediction.
-            Kernels.linearCombination(recip, x, -recipMinusOne, eps, into: x0)
-            Kernels.clamp(x0, bound: 1, into: x0)
-            let c0 = beta * abPrev.squareRoot() / (1 - ab), ct = (1 - abPrev) * (1 - beta).squareRoot() / (1 - ab)
-            Kernels.linearCombination(c0, x0, ct, x, into: x)
-            if i > 1 && noiseRatio != 0 {
-                let variance = max(beta * (1 - abPrev) / (1 - ab), 1e-20)
-                rng.fillNormal(z)
-                Kernels.axpy(variance.squareRoot() * noiseRatio, z, x)
-            }
+            step.apply(x, predictedNoise: eps, alphaBar: alphaBars[i], previous: alphaBars[i - 1], addNoise: i > 1 && noiseRatio != 0,
+                       scratch: x0, noise: z, rng: &rng)
         }
         Kernels.clamp(x, bound: 1, into: x)
         return x

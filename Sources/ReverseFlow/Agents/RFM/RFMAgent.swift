@@ -172,16 +172,16 @@ public final class RFMAgent: Agent {
         }
         // The picks live where the latents do (the GPU when the agent runs there).
         let picks = picksBySize.indices(count: g, on: latents.device)
-        critic.evaluate(conditions: states, actions: candidates, values: q, gradients: nil)
-        q.reshape(g, particles)
         if boltzmann {
+            critic.candidateValues(candidates, states: states, particles: particles, scoring: .online, into: q)
             Kernels.scale(q, by: 1 / max(temperature, 1e-12), into: q)
             rng.categorical(logits: q, into: picks)
+            // Pick i is a particle of state i: row i·P + pick.
+            Kernels.gatherRows(candidates, picks, groupSize: particles, into: actionsOut)
         } else {
-            Kernels.argmaxRows(q, into: picks)
+            critic.pickBest(of: candidates, states: states, particles: particles, scoring: .online, values: q, picks: picks,
+                            into: actionsOut)
         }
-        // Pick i is a particle of state i: row i·P + pick.
-        Kernels.gatherRows(candidates, picks, groupSize: particles, into: actionsOut)
         if let latentsOut { Kernels.gatherRows(latents, picks, groupSize: particles, into: latentsOut) }
     }
 
