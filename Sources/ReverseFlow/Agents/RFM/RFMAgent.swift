@@ -203,7 +203,6 @@ public final class RFMAgent: Agent {
 
     /// The evaluation latents: ``evaluationNoise(_:)`` carried through the policy.
     private func evaluationLatents(_ states: Tensor) -> Tensor {
-        let hostStates = states.device == nil ? states : states.copy(to: nil)
         let y = workspace.matrix(states.rows * settings.evaluationParticles, critic.actionDim)
         y.assign(evaluationNoise(states))
         // A stochastic sampler's step noise also comes from the states, so evaluation stays a
