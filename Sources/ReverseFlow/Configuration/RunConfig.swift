@@ -79,7 +79,7 @@ public struct RunConfig: Sendable, Equatable {
     public static func savedRun(text: String, source path: String) throws -> RunConfig {
         var raw = try document(text, source: "'\(path)'")
         let agent = raw["agent"].map { "\($0)" } ?? ""
-        let agentSections: Set<String> = ["rfm", "sac", "qsm", "dqs", "maxentdp", "qvpo"]
+        let agentSections = Set(AgentKind.allCases.map(\.rawValue))
         let defaults = try presetDocument("paper")
         for key in ConfigSchema.keys where raw[key.name] == nil {
             let section = String(key.name.split(separator: ".", maxSplits: 1)[0])

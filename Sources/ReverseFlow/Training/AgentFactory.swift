@@ -35,14 +35,14 @@ public enum AgentFactory {
     }
 
     public static func make(_ c: RunConfig, observationSize: Int, actionSize: Int, rng: inout RandomStream) -> Agent {
-        switch c.string("agent") {
-        case "sac":
+        switch AgentKind(c) {
+        case .sac:
             return SACAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
                 critic: criticSettings(c, clipKey: "sac.critic_max_grad_norm"), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
                 actorLearningRate: c.float("actor.lr"), actorMaxGradNorm: c.optionalFloat("sac.actor_max_grad_norm"),
                 alphaLearningRate: c.float("sac.alpha_lr"), logStdMin: c.float("sac.log_std_min"),
                 logStdMax: c.float("sac.log_std_max")), rng: &rng)
-        case "qsm":
+        case .qsm:
             return QSMAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
                 critic: criticSettings(c, clipKey: "qsm.critic_max_grad_norm"), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
                 embeddingSize: c.int("actor.embedding"), actorLearningRate: c.float("actor.lr"),
@@ -51,7 +51,7 @@ public enum AgentFactory {
                 temperature: c.float("qsm.temperature"), clip: c.optionalFloat("qsm.clip"),
                 gradientScale: c.float("qsm.gradient_scale"), targetNoise: c.float("qsm.target_noise"),
                 explorationNoise: c.float("qsm.exploration_noise")), rng: &rng)
-        case "dqs":
+        case .dqs:
             return DQSAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
                 critic: criticSettings(c, clipKey: "dqs.critic_max_grad_norm"), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
                 embeddingSize: c.int("actor.embedding"), actorLearningRate: c.float("actor.lr"),
@@ -61,7 +61,7 @@ public enum AgentFactory {
                 weightOffset: c.float("dqs.weight_offset"), temperatureInitial: c.float("dqs.temperature"),
                 temperatureFinal: c.float("dqs.temperature_final"), temperatureSteps: c.int("dqs.temperature_steps")),
                 rng: &rng)
-        case "maxentdp":
+        case .maxentdp:
             let tMax = c.optionalFloat("maxentdp.t_max").map(Double.init)
                 ?? CosineDiffusionGrid.defaultTMax(betaMax: c.double("maxentdp.cosine_beta_max"))
             return MaxEntDPAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
@@ -73,7 +73,7 @@ public enum AgentFactory {
                 evaluationCandidates: c.int("maxentdp.eval_candidates"), temperatureInitial: c.float("maxentdp.temperature"),
                 temperatureFinal: c.float("maxentdp.temperature_final"), temperatureSteps: c.int("maxentdp.temperature_steps")),
                 rng: &rng)
-        case "qvpo":
+        case .qvpo:
             return QVPOAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
                 critic: criticSettings(c, clipKey: "qvpo.critic_max_grad_norm", activation: .mish),
                 actorWidth: c.int("actor.hidden"), actorLayers: c.int("actor.blocks"), embeddingSize: c.int("actor.embedding"),
@@ -86,7 +86,7 @@ public enum AgentFactory {
                 actionLearningRate: c.float("qvpo.action_lr"), actionGradientSteps: c.int("qvpo.action_gradient_steps"),
                 actionGradNormPerDimension: c.float("qvpo.action_grad_norm_per_dim"),
                 entropyAlpha: c.float("qvpo.entropy_alpha"), entropySamples: c.int("qvpo.entropy_samples")), rng: &rng)
-        default:
+        case .rfm:
             return RFMAgent(observationSize: observationSize, actionSize: actionSize, settings: .init(
                 critic: criticSettings(c), actorWidth: c.int("actor.hidden"), actorBlocks: c.int("actor.blocks"),
                 embeddingSize: c.int("actor.embedding"), actorLearningRate: c.float("actor.lr"),

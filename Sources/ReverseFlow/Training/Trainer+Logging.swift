@@ -2,20 +2,11 @@ import Foundation
 import NeuralNet
 
 extension Trainer {
-    /// CSV columns: the trainer's keys then the agent's.
+    /// CSV columns: the trainer's and the critic's keys, then the agent's (``AgentKind/metricKeys``).
     static func columns(agent: String) -> [String] {
         let common = ["step", "time/elapsed", "time/sps", "train/episode_return", "eval/return", "eval/return_std",
                       "critic/loss", "critic/grad_norm", "critic/target_mean", "actor/loss", "actor/grad_norm"]
-        let specific: [String]
-        switch agent {
-        case "sac": specific = ["actor/entropy", "agent/alpha"]
-        case "qsm": specific = ["actor/target_rms", "agent/temperature"]
-        case "dqs": specific = ["estimator/ess", "estimator/q_mean", "estimator/q_std", "agent/temperature"]
-        case "maxentdp": specific = ["estimator/ess", "estimator/q_mean", "actor/log_prob", "agent/temperature"]
-        case "qvpo": specific = ["actor/weight_mean", "agent/running_q_mean", "agent/running_q_std"]
-        default: specific = ["estimator/ess", "estimator/coefficient", "estimator/q_mean", "estimator/q_std", "agent/temperature"]
-        }
-        return common + specific
+        return common + (AgentKind(rawValue: agent)?.metricKeys ?? [])
     }
 
     /// The metric row of a `trainer.log_interval` step: the last update's metrics, the time and

@@ -122,12 +122,10 @@ public final class Trainer {
         try checkEnvironment(env)
     }
 
-    /// The agents whose every kernel has a device implementation so far: RFM (flow or diffusion
-    /// policy) and every baseline.
+    /// Refuses an agent without a device implementation (``AgentKind/runsOnDevices``).
     public static func requireDeviceSupport(_ config: RunConfig, _ device: ComputeDevice) throws {
-        let agent = config.string("agent")
-        guard ["rfm", "sac", "qsm", "dqs", "qvpo", "maxentdp"].contains(agent) else {
-            throw ConfigError("\(device.name): agent \(agent) has no device implementation; train it on the CPU")
+        guard AgentKind(config).runsOnDevices else {
+            throw ConfigError("\(device.name): agent \(config.string("agent")) has no device implementation; train it on the CPU")
         }
     }
 
