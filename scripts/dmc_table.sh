@@ -3,6 +3,8 @@
 # finished run's folder with the commit of the binary that trained it (commit.txt). Finished runs
 # (a summary.json recording every step) are skipped, so running it again continues the table.
 #   RFM=/path/to/rfm bash scripts/dmc_table.sh      # a copied binary, so rebuilding does not touch it
+#     (copy the ReverseFlowMatching_*.resources folders beside it too: a binary without them reads
+#     the presets of the build folder it came from, which later builds change)
 #   COMMIT=<sha> names the commit that built $RFM (default: HEAD when this script builds it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
