@@ -49,8 +49,12 @@ public enum Checkpoint {
     }
 
     /// Loads a checkpoint into `agent` and `replay` (same configuration) and returns the trainer state.
-    public static func load(from url: URL, agent: Agent, replay: ReplayBuffer) throws -> TrainerState {
+    /// `checkingMetadata` sees the verified metadata before anything is restored (the trainer
+    /// compares the saved configuration with the run's), so the file is read once.
+    public static func load(from url: URL, agent: Agent, replay: ReplayBuffer,
+                            checkingMetadata: ([String: String]) throws -> Void = { _ in }) throws -> TrainerState {
         let (file, state) = try read(url, includingReplay: true)
+        try checkingMetadata(file.metadata)
         try restore(agent, from: file.tensors, state: state)
         for (name, t) in replay.namedTensors {
             guard let e = file.tensors["replay.\(name)"] else { throw CheckpointError.missingTensor("replay.\(name)") }
@@ -69,11 +73,6 @@ public enum Checkpoint {
     public static func loadAgent(from url: URL, into agent: Agent) throws {
         let (file, state) = try read(url, includingReplay: false)
         try restore(agent, from: file.tensors, state: state)
-    }
-
-    /// The configuration (YAML) the checkpoint was written with.
-    public static func savedConfigYAML(at url: URL) throws -> String? {
-        try read(url, includingReplay: false).file.metadata["config"]
     }
 
     static func read(_ url: URL, includingReplay: Bool) throws -> (file: (tensors: [String: Safetensors.Entry], metadata: [String: String]), state: TrainerState) {

@@ -7,7 +7,8 @@ extension Trainer {
 
     /// Locks `runDirectory` (creating it for a new run) and checks that it suits the request:
     /// a new run needs a folder holding no run; a resumed one needs a checkpoint and a
-    /// `config.yaml` that differs from the checkpoint's only in ``resumableKeys``. Temporary files
+    /// `config.yaml` that differs from the checkpoint's only in ``resumableKeys`` (checked as the
+    /// checkpoint loads, ``checkResumable(_:savedYAML:checkpoint:)``). Temporary files
     /// of a killed checkpoint writer are removed (under the lock no live writer owns them).
     static func prepareFolder(_ runDirectory: URL, config: RunConfig, resume: Bool, replacingUnstarted: Bool) throws -> RunLock {
         let fm = FileManager.default
@@ -25,11 +26,12 @@ extension Trainer {
         }
         let lock = try RunLock(runDirectory)
         Checkpoint.removeStaleTemporaries(in: runDirectory)
-        if resume {
-            try checkResumable(config, against: checkpoint)
-        } else if fm.fileExists(atPath: checkpoint.path) {
+        // A resumed run's configuration is compared with the checkpoint's as it loads.
+        guard !resume else { return lock }
+        if fm.fileExists(atPath: checkpoint.path) {
             throw ConfigError("\(runDirectory.path) already holds a run; resume it with --resume or choose another --out")
-        } else if let file = runFiles.first(where: { fm.fileExists(atPath: runDirectory.appendingPathComponent($0).path) }) {
+        }
+        if let file = runFiles.first(where: { fm.fileExists(atPath: runDirectory.appendingPathComponent($0).path) }) {
             guard replacingUnstarted else {
                 throw ConfigError("\(runDirectory.path) already holds a run that never reached its first checkpoint (it has \(file)); "
                     + "choose another --out, or remove the folder")
@@ -46,8 +48,8 @@ extension Trainer {
     /// Refuses to resume when the run's `config.yaml` was edited since the checkpoint in a key the
     /// run's state depends on (its seed, its sizes, its hyperparameters): the random streams and
     /// tensors in the checkpoint belong to the saved configuration.
-    static func checkResumable(_ config: RunConfig, against checkpoint: URL) throws {
-        guard let yaml = try Checkpoint.savedConfigYAML(at: checkpoint) else {
+    static func checkResumable(_ config: RunConfig, savedYAML: String?, checkpoint: URL) throws {
+        guard let yaml = savedYAML else {
             throw CheckpointError.corrupt(checkpoint.path, "no configuration in the metadata")
         }
         let saved = try RunConfig.savedRun(text: yaml, source: checkpoint.path)

@@ -83,7 +83,9 @@ public final class Trainer {
         let fm = FileManager.default
         let checkpoint = Checkpoint.url(in: runDirectory)
         if resume {
-            state = try Checkpoint.load(from: checkpoint, agent: agent, replay: replay)
+            state = try Checkpoint.load(from: checkpoint, agent: agent, replay: replay) { metadata in
+                try Self.checkResumable(config, savedYAML: metadata["config"], checkpoint: checkpoint)
+            }
             lastCheckpointStep = state.step
             try env.restoreState(state.environment)
             streams = try TrainerStreams(saved: state.streams)
