@@ -172,6 +172,38 @@ if msg=$("$rfm" eval "$live" --seed=-1 2>&1); then echo "cli smoke: --seed=-1 wa
 [[ $msg == *"--seed must be 0 or more"* ]] || { echo "cli smoke: unexpected message: $msg" >&2; exit 1; }
 echo "cli smoke: eval during training, lock, SIGTERM ok"
 
+# A signal to a sweep reaches its running runs: each checkpoints (a duplicate signal, as a process
+# group or Slurm delivers one, costs no checkpoint), the sweep exits 143, and the same command
+# finishes the grid from those checkpoints.
+cat > "$tmp/stop-sweep.yaml" <<EOF
+out: $tmp/stop-sweep
+tasks: [pendulum]
+agents: [sac]
+seeds: [0, 1]
+steps: 4000
+set: {trainer.warmup: 200, trainer.log_interval: 100, trainer.eval_interval: 4000, trainer.eval_episodes: 1}
+EOF
+"$rfm" sweep "$tmp/stop-sweep.yaml" --jobs 2 --threads 1 > "$tmp/stop-sweep.log" 2>&1 &
+sweep_pid=$!
+for seed in 0 1; do
+    csv="$tmp/stop-sweep/pendulum/sac/seed$seed/metrics.csv"
+    for _ in $(seq 150); do [ -e "$csv" ] && [ "$(wc -l < "$csv")" -ge 4 ] && break; sleep 0.2; done
+done
+children=$(pgrep -f "$tmp/stop-sweep/pendulum/sac/seed" || true)
+kill -TERM "$sweep_pid"
+[ -z "$children" ] || kill -TERM $children
+set +e; wait "$sweep_pid"; code=$?; set -e
+[ "$code" -eq 143 ] || { echo "cli smoke: a stopped sweep exited $code, expected 143" >&2; cat "$tmp/stop-sweep.log" >&2; exit 1; }
+for seed in 0 1; do
+    d="$tmp/stop-sweep/pendulum/sac/seed$seed"
+    grep -q "stopped by SIGTERM after step" "$d/train.log" || { echo "cli smoke: sweep run seed $seed did not checkpoint on SIGTERM" >&2; cat "$d/train.log" >&2; exit 1; }
+    [ ! -e "$d/summary.json" ] || { echo "cli smoke: sweep run seed $seed finished before the signal" >&2; exit 1; }
+done
+"$rfm" sweep "$tmp/stop-sweep.yaml" --jobs 2 --threads 1 > "$tmp/stop-sweep-2.log" 2>&1
+[ "$(grep -c "(resuming)" "$tmp/stop-sweep-2.log")" -eq 2 ] || { echo "cli smoke: the sweep did not resume both runs" >&2; cat "$tmp/stop-sweep-2.log" >&2; exit 1; }
+for seed in 0 1; do grep -q '"steps" : 4000' "$tmp/stop-sweep/pendulum/sac/seed$seed/summary.json"; done
+echo "cli smoke: SIGTERM to a sweep ok"
+
 # Every agent trains on a DeepMind Control task (tiny networks, a few updates).
 for agent in rfm sac qsm dqs maxentdp qvpo; do
     "$rfm" train --env cartpole-swingup --agent "$agent" --steps 250 --set trainer.warmup=200 \

@@ -50,6 +50,7 @@ public final class CUDAComputeDevice: ComputeDevice, @unchecked Sendable {
     }
 
     public func allocate(count: Int) -> UnsafeMutablePointer<Float> {
+        activity.allocations += 1
         var address: UInt64 = 0
         attempt("allocating \(count) floats") { address = try cuda.runtime.allocate(bytes: count * MemoryLayout<Float>.stride) }
         return UnsafeMutablePointer(bitPattern: UInt(address))!

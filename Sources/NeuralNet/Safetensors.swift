@@ -14,6 +14,11 @@ import TensorCore
 /// Reading checks it, so one flipped bit anywhere is caught, not loaded. A file without the key
 /// is refused unless the caller asks for ``Verification/ifPresent`` (files written elsewhere,
 /// e.g. by Python's `safetensors`).
+///
+/// Files written by earlier rfm builds, before the whole-file checksum, carry `data_crc32`
+/// instead, a CRC-32 of the data section alone (lower-case hex, no leading zeros). They are still
+/// read, so runs started by those builds resume: their data is checked, their header is not
+/// covered, and the next checkpoint the run writes has the whole-file checksum.
 public enum Safetensors {
     /// How strictly ``decode(_:source:verification:)`` insists on the file checksum.
     public enum Verification: Sendable {
@@ -25,6 +30,8 @@ public enum Safetensors {
 
     /// The metadata key holding the whole-file CRC-32.
     public static let checksumKey = "file_crc32"
+    /// The data-only CRC-32 of files written by rfm before `file_crc32` (see the type's documentation).
+    public static let legacyDataChecksumKey = "data_crc32"
     /// The checksum's bytes while it is computed: the key with eight zero digits.
     static let checksumPlaceholder = "\"\(checksumKey)\":\"00000000\""
 
@@ -144,6 +151,12 @@ public enum Safetensors {
     static func verifyChecksum(_ bytes: [UInt8], dataStart: Int, metadata: [String: String], source: String,
                                verification: Verification) throws {
         guard let expected = metadata[checksumKey] else {
+            if let legacy = metadata[legacyDataChecksumKey] {
+                guard UInt32(legacy, radix: 16) == CRC32.checksum(bytes[dataStart...]) else {
+                    throw CheckpointError.corrupt(source, "data checksum mismatch (the file was modified or truncated)")
+                }
+                return
+            }
             if verification == .ifPresent { return }
             throw CheckpointError.corrupt(source, "it has no '\(checksumKey)' checksum in its metadata (every file rfm writes has one; "
                 + "the header was altered, or the file was written by another program)")

@@ -40,6 +40,8 @@ public struct DeviceActivity: Sendable, Equatable {
     public var waits = 0
     /// Copies between host and device.
     public var transfers = 0
+    /// Device allocations asked for (tensors made on the device), cached or not.
+    public var allocations = 0
 
     public init() {}
 
@@ -48,6 +50,7 @@ public struct DeviceActivity: Sendable, Equatable {
         d.kernels = a.kernels - b.kernels
         d.waits = a.waits - b.waits
         d.transfers = a.transfers - b.transfers
+        d.allocations = a.allocations - b.allocations
         return d
     }
 }

@@ -143,7 +143,8 @@ struct UpdateBench: ParsableCommand {
         print(String(format: "  %.2f GFLOP per update, %.1f GFLOP/s effective; sgemm on the dominant product %.1f GFLOP/s",
                      r.gflopPerUpdate, r.gflopsEffective, r.sgemmGflops))
         if let k = r.deviceKernelsPerUpdate, let w = r.deviceWaitsPerUpdate, let t = r.deviceTransfersPerUpdate {
-            print("  per update on the device: \(k) kernels, \(w) waits for the host, \(t) host–device copies")
+            print("  per update on the device: \(k) kernels, \(w) waits for the host, \(t) host–device copies, "
+                  + "\(r.deviceAllocationsPerUpdate ?? 0) allocations")
         }
         for (phase, ms) in r.phasesMs.sorted(by: { $0.value > $1.value }) {
             print("  " + phase.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", ms))

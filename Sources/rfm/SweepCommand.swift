@@ -52,7 +52,14 @@ struct Sweep: ParsableCommand {
         }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let runner = SweepRunner(executable: executable, threads: threads, jobs: jobs ?? max(1, cores / threads))
-        let failed = try runner.run(selected)
+        StopSignal.install()
+        let failed: [Int]
+        do {
+            failed = try runner.run(selected)
+        } catch let stopped as SweepStopped {
+            print(stopped.description)
+            Foundation.exit(stopped.exitCode)
+        }
         if !failed.isEmpty { throw ExitCode(1) }
         print("sweep finished: \(spec.out) (summarise with `rfm report \(spec.out)`)")
     }

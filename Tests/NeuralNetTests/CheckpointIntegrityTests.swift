@@ -53,6 +53,26 @@ import Testing
         #expect(read.tensors["w"]?.shape == [2])
     }
 
+    /// A checkpoint from an rfm build before the whole-file checksum (metadata `data_crc32`, the
+    /// data's CRC-32 in lower-case hex without leading zeros) is read, so the runs those builds
+    /// started resume; its data is still checked.
+    @Test func checkpointsWithTheEarlierDataChecksumAreReadAndChecked() throws {
+        let data: [UInt8] = [0, 0, 128, 63, 0, 0, 0, 64]  // 1.0 and 2.0
+        let crc = String(CRC32.checksum(data), radix: 16)
+        func legacy(_ digits: String, _ body: [UInt8]) -> Data {
+            var file = Self.foreign(header: #"{"__metadata__":{"data_crc32":"\#(digits)","format":"rfm-checkpoint-1"},"#
+                                        + #""w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: 0)
+            file.append(contentsOf: body)
+            return file
+        }
+        let read = try Safetensors.decode(legacy(crc, data), source: "legacy")
+        #expect(read.tensors["w"]?.values == [1, 2])
+        var flipped = data
+        flipped[5] ^= 1
+        #expect(throws: CheckpointError.self) { _ = try Safetensors.decode(legacy(crc, flipped), source: "legacy, flipped") }
+        #expect(throws: CheckpointError.self) { _ = try Safetensors.decode(legacy("zz", data), source: "legacy, bad digits") }
+    }
+
     /// `bytes` with the first occurrence of `old` replaced by `new` (same length), byte for byte.
     static func replacing(_ old: String, with new: String, in bytes: [UInt8]) -> [UInt8] {
         let (o, n) = (Array(old.utf8), Array(new.utf8))

@@ -30,6 +30,7 @@ public enum UpdateBenchmark {
         public var deviceKernelsPerUpdate: Int?
         public var deviceWaitsPerUpdate: Int?
         public var deviceTransfersPerUpdate: Int?
+        public var deviceAllocationsPerUpdate: Int?
 
         enum CodingKeys: String, CodingKey {
             case updateMs = "update_ms", actMs = "act_ms", gflopPerUpdate = "gflop_per_update"
@@ -37,6 +38,7 @@ public enum UpdateBenchmark {
             case agent, stateDim = "state_dim", actionDim = "action_dim", threads, iterations, blasCore = "blas_core", device
             case deviceKernelsPerUpdate = "device_kernels_per_update", deviceWaitsPerUpdate = "device_waits_per_update"
             case deviceTransfersPerUpdate = "device_transfers_per_update"
+            case deviceAllocationsPerUpdate = "device_allocations_per_update"
         }
     }
 
@@ -89,7 +91,7 @@ public enum UpdateBenchmark {
                           agent: c.string("agent"), stateDim: stateDim, actionDim: actionDim, threads: threads,
                           iterations: iterations, blasCore: device == nil ? BLAS.coreName : "cuBLAS", device: device?.name ?? "cpu",
                           deviceKernelsPerUpdate: perUpdate?.kernels, deviceWaitsPerUpdate: perUpdate?.waits,
-                          deviceTransfersPerUpdate: perUpdate?.transfers)
+                          deviceTransfersPerUpdate: perUpdate?.transfers, deviceAllocationsPerUpdate: perUpdate?.allocations)
         }
     }
 

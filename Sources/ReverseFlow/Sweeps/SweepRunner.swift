@@ -7,12 +7,18 @@ import NeuralNet
 /// re-running the same command after an interruption picks up where it stopped. Each child
 /// writes its output to `<run>/train.log`. Children get `--threads` each; `jobs × threads` should
 /// not exceed the cores.
+///
+/// A stop request (SIGINT or SIGTERM to the sweep, see ``StopSignal``) is passed on to every
+/// running child, which checkpoints and stops as `rfm train` does; no new cell starts, the sweep
+/// waits for the children and throws ``SweepStopped``. Running the same command again resumes them.
 public struct SweepRunner {
     public let executable: URL
     public let threads: Int
     public let jobs: Int
     /// Receives one line per event (start, finish, failure).
     public var report: (String) -> Void = { print($0) }
+    /// The stop request received, if any (a signal number); polled between events.
+    public var stopRequested: () -> Int32? = { StopSignal.received }
 
     public init(executable: URL, threads: Int, jobs: Int) {
         self.executable = executable
@@ -45,8 +51,18 @@ public struct SweepRunner {
         var running: [(run: SweepRun, process: Process, start: Date)] = []
         var failed: [Int] = []
         var done = runs.count - todo.count
+        var stop: Int32?
+        /// Passes a new stop request on to the running children, once.
+        func pollStop() {
+            guard stop == nil, let signal = stopRequested() else { return }
+            stop = signal
+            pending = []
+            report("\(StopSignal.name(signal)): passing it on to \(running.count) running run(s); they checkpoint and stop")
+            for r in running where r.process.isRunning { kill(r.process.processIdentifier, signal) }
+        }
         while !pending.isEmpty || !running.isEmpty {
-            while running.count < jobs, let next = pending.popFirst() {
+            pollStop()
+            while stop == nil, running.count < jobs, let next = pending.popFirst() {
                 // Another sweep process (a Slurm array task, a second terminal) may have finished
                 // this cell since the sweep started.
                 if next.status == .finished {
@@ -69,12 +85,16 @@ public struct SweepRunner {
                 running.append((next, process, Date()))
             }
             Thread.sleep(forTimeInterval: 0.2)
+            // A child that exited from the same signal (a process group's) is judged as stopped.
+            pollStop()
             var still: [(run: SweepRun, process: Process, start: Date)] = []
             for r in running {
                 if r.process.isRunning { still.append(r); continue }
                 done += 1
                 let minutes = Date().timeIntervalSince(r.start) / 60
-                if r.process.terminationStatus == 0 {
+                if let stop, r.process.terminationStatus == 128 + stop {
+                    report("stopped [\(r.run.index)] \(r.run.task) \(r.run.label) seed \(r.run.seed) at its checkpoint")
+                } else if r.process.terminationStatus == 0 {
                     report(String(format: "done  [%d] %@ %@ seed %d in %.1f min (%d/%d)", r.run.index, r.run.task, r.run.label, r.run.seed, minutes, done, runs.count))
                 } else {
                     failed.append(r.run.index)
@@ -83,6 +103,23 @@ public struct SweepRunner {
             }
             running = still
         }
+        if let stop { throw SweepStopped(signal: stop, failed: failed) }
         return failed
+    }
+}
+
+/// A sweep stopped on request (a signal) after its running children checkpointed and stopped; the
+/// same `rfm sweep` command continues it.
+public struct SweepStopped: Error, CustomStringConvertible {
+    public let signal: Int32
+    /// Cells that failed before the stop.
+    public let failed: [Int]
+
+    /// The shell's convention for a process ended by a signal.
+    public var exitCode: Int32 { 128 + signal }
+
+    public var description: String {
+        "sweep stopped by \(StopSignal.name(signal)); running runs were checkpointed. Run the same command to continue"
+            + (failed.isEmpty ? "" : " (failed before the stop: \(failed.map(String.init).joined(separator: ", ")))")
     }
 }

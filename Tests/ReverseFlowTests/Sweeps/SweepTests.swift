@@ -160,3 +160,51 @@ struct SweepTests {
         #expect(band[1] == (20, 5.0, 3.0, 7.0))
     }
 }
+
+/// A stop request reaches the sweep's running children once each, and nothing new starts.
+@Suite struct SweepStopTests {
+    @Test func aStopRequestReachesEveryRunningRunAndStartsNoOther() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rfm-sweep-stop-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        // A stand-in for `rfm train`: says it started, then waits; on SIGTERM it notes the signal in
+        // its run folder (the argument after --out) and exits 143 as rfm train does.
+        let stub = root.appendingPathComponent("stub-rfm")
+        try """
+        #!/bin/sh
+        out=""; prev=""
+        for a in "$@"; do [ "$prev" = "--out" ] && out="$a"; prev="$a"; done
+        trap 'echo TERM >> "$out/signals"; exit 143' TERM
+        touch "$out/started"
+        while true; do sleep 0.05; done
+        """.write(to: stub, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub.path)
+        let spec = try SweepSpec.parse("""
+            out: \(root.path)/runs
+            preset: cpu
+            tasks: [pendulum]
+            agents: [rfm]
+            seeds: [0, 1, 2, 3]
+            steps: 1000
+            """, defaultOut: "unused")
+        let runs = try spec.runs()
+        var runner = SweepRunner(executable: stub, threads: 1, jobs: 2)
+        var lines: [String] = []
+        runner.report = { lines.append($0) }
+        let started = { runs.prefix(2).allSatisfy { FileManager.default.fileExists(atPath: $0.directory.appendingPathComponent("started").path) } }
+        runner.stopRequested = { started() ? SIGTERM : nil }
+        do {
+            _ = try runner.run(runs)
+            Issue.record("the sweep finished instead of stopping")
+        } catch let stop as SweepStopped {
+            #expect(stop.exitCode == 143 && stop.description.contains("same command"))
+        }
+        for run in runs.prefix(2) {
+            let signals = try String(contentsOf: run.directory.appendingPathComponent("signals"), encoding: .utf8)
+            #expect(signals == "TERM\n", "each running run gets the signal once")
+        }
+        for run in runs.suffix(2) { #expect(!FileManager.default.fileExists(atPath: run.directory.path), "no new run starts") }
+        #expect(lines.filter { $0.hasPrefix("stopped [") }.count == 2)
+        #expect(!lines.contains { $0.hasPrefix("FAILED") })
+    }
+}
