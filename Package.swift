@@ -33,6 +33,9 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // The products through oneDNN (Debian's `libdnnl-dev`): its sgemm picks AVX-512 or AVX2
+        // kernels at run time. The kernel layer's default product library (see `BLAS.Library`).
+        .target(name: "COneDNN", path: "Sources/COneDNN", linkerSettings: [.linkedLibrary("dnnl")]),
         // Small C helpers: the worker pool, a per-thread FLOP counter, line-buffered stdout.
         .target(name: "CSupport", path: "Sources/CSupport"),
         // MuJoCo's C API (headers and library from .deps/, see scripts/fetch_mujoco.sh).
@@ -52,7 +55,7 @@ let package = Package(
         // each kernel against its CPU counterpart on machines without a GPU.
         .target(name: "CUDAEmulation", path: "Sources/CUDAEmulation"),
         // Float32 tensors, GEMM, elementwise kernels, reductions, seeded RNG: the compute seam.
-        .target(name: "TensorCore", dependencies: ["CBLAS", "CSupport"], swiftSettings: fastMath),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "COneDNN", "CSupport"], swiftSettings: fastMath),
         // Layers with hand-written backward passes, Adam, clipping, Polyak, checkpoints.
         .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: fastMath),
         // Reinforcement learning: critics, policies, estimators, agents, training.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the build needs on a fresh Debian machine: OpenBLAS (with its pkg-config file);
+# Installs what the build needs on a fresh Debian machine: oneDNN (the products) and OpenBLAS (with
+# its pkg-config file; the products' alternative, and the CUDA emulation's);
 # and what `rfm render` needs at run time (the build does not): ffmpeg to encode videos, and
 # Mesa's EGL with its software rasteriser (llvmpipe) for MuJoCo's off-screen renderer.
 # Idempotent: does nothing when everything is present.
@@ -7,6 +8,7 @@ set -euo pipefail
 
 need=()
 dpkg -s libopenblas-dev >/dev/null 2>&1 || need+=(libopenblas-dev)
+dpkg -s libdnnl-dev >/dev/null 2>&1 || need+=(libdnnl-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 for p in libegl1 libegl-mesa0 libgl1-mesa-dri; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done

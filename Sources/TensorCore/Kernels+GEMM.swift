@@ -1,5 +1,7 @@
 import CBLAS
+import COneDNN
 import CSupport
+import Foundation
 
 /// Whether a GEMM operand is used as stored or transposed.
 public enum Transpose: Sendable {
@@ -9,8 +11,29 @@ public enum Transpose: Sendable {
     @usableFromInline var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
 }
 
-/// Settings of the BLAS library behind ``Kernels/gemm(_:_:_:_:into:alpha:beta:)``.
+/// Settings of the library behind ``Kernels/gemm(_:_:_:_:into:alpha:beta:)``.
 public enum BLAS {
+    /// The library that computes the products.
+    ///
+    /// oneDNN by default: its sgemm chooses AVX-512 or AVX2 kernels for the machine at run time,
+    /// and on the `cpu` preset's small products it measured about twice OpenBLAS's throughput
+    /// (docs/benchmarks.md, `scripts/bench/gemm_libraries.sh`). OpenBLAS stays available for
+    /// comparison: `RFM_GEMM=openblas` in the environment. Each is deterministic for a given
+    /// machine and thread count; the two differ from each other, and oneDNN's results differ
+    /// between AVX2 and AVX-512 machines, in the last bits.
+    public enum Library: String, Sendable {
+        case onednn, openblas
+    }
+
+    /// The library in use: `RFM_GEMM` (`onednn` or `openblas`) or oneDNN. Read once.
+    public static let library: Library = {
+        guard let name = ProcessInfo.processInfo.environment["RFM_GEMM"], !name.isEmpty else { return .onednn }
+        guard let chosen = Library(rawValue: name.lowercased()) else {
+            fatalError("RFM_GEMM must be onednn or openblas, got '\(name)'")
+        }
+        return chosen
+    }()
+
     /// Fixes the number of threads the math uses: `count` ``Parallel`` workers, with OpenBLAS
     /// itself single-threaded (large products are split over the workers instead, see
     /// ``Kernels/gemm(_:_:_:_:into:alpha:beta:)``). Call once at start-up; the program always sets
@@ -18,28 +41,38 @@ public enum BLAS {
     public static func setThreads(_ count: Int) {
         precondition(count >= 1, "BLAS.setThreads: need at least one thread")
         openblas_set_num_threads(1)
+        rfm_onednn_set_threads(1)
         Parallel.configure(threads: count)
     }
 
-    /// Runs `body` with OpenBLAS's own threading at `count` threads, then returns it to one
-    /// thread. For benchmarks that measure the library's multi-threaded sgemm as the machine's
-    /// reference figure; call ``rawSgemm`` inside.
+    /// Runs `body` with the library's own threading at `count` threads on this thread, then
+    /// returns it to one thread. For benchmarks that measure the library's multi-threaded sgemm as
+    /// the machine's reference figure; call ``rawSgemm`` inside.
     public static func withLibraryThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
         openblas_set_num_threads(Int32(max(1, count)))
-        defer { openblas_set_num_threads(1) }
+        rfm_onednn_set_threads(Int32(max(1, count)))
+        defer {
+            openblas_set_num_threads(1)
+            rfm_onednn_set_threads(1)
+        }
         return try body()
     }
 
-    /// One OpenBLAS sgemm call `C ← op(A)·op(B)`, bypassing the kernel layer's splitting and FLOP
+    /// One library sgemm call `C ← op(A)·op(B)`, bypassing the kernel layer's splitting and FLOP
     /// count (benchmarks of the library itself).
     public static func rawSgemm(_ a: Tensor, _ transA: Transpose, _ b: Tensor, _ transB: Transpose, into c: Tensor) {
         Kernels.sgemm(a.matrix, transA, b.matrix, transB, into: c.matrix, alpha: 1, beta: 0)
     }
 
-    /// The CPU kernel family OpenBLAS selected (for benchmark reports).
+    /// The library and the kernel family it selected (for benchmark reports), e.g.
+    /// "oneDNN avx512_core" or "OpenBLAS Haswell".
     public static var coreName: String {
-        guard let name = openblas_get_corename() else { return "unknown" }
-        return String(cString: name)
+        switch library {
+        case .onednn: return "oneDNN " + String(cString: rfm_onednn_isa())
+        case .openblas:
+            guard let name = openblas_get_corename() else { return "OpenBLAS unknown" }
+            return "OpenBLAS " + String(cString: name)
+        }
     }
 }
 
@@ -122,16 +155,28 @@ extension Kernels {
     /// costs more than it saves.
     public static let splitFLOPs: Double = 2_000_000
 
-    /// One single-threaded OpenBLAS call on views whose shapes are already checked.
+    /// One single-threaded library call (``BLAS/library``) on views whose shapes are already
+    /// checked.
     @usableFromInline
     static func sgemm(_ a: MatrixRef, _ transA: Transpose, _ b: MatrixRef, _ transB: Transpose,
                       into c: MatrixRef, alpha: Float, beta: Float) {
         let k = transA == .none ? a.cols : a.rows
-        cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas,
-                    Int32(c.rows), Int32(c.cols), Int32(k),
-                    alpha, a.base, Int32(max(a.stride, 1)),
-                    b.base, Int32(max(b.stride, 1)),
-                    beta, c.base, Int32(max(c.stride, 1)))
+        switch BLAS.library {
+        case .onednn:
+            guard c.rows > 0, c.cols > 0 else { return }
+            guard k > 0 else { return scaleInPlace(c, beta) }
+            // A one-row view may carry any stride; oneDNN checks leading dimensions as BLAS does.
+            func lead(_ m: MatrixRef) -> Int { m.rows <= 1 ? max(m.stride, m.cols, 1) : m.stride }
+            let status = rfm_onednn_sgemm(transA == .none ? 78 : 84, transB == .none ? 78 : 84,  // "N", "T"
+                                          c.rows, c.cols, k, alpha, a.base, lead(a), b.base, lead(b), beta, c.base, lead(c))
+            precondition(status == 0, "oneDNN sgemm failed with status \(status) on \(c.rows)×\(c.cols)×\(k)")
+        case .openblas:
+            cblas_sgemm(CblasRowMajor, transA.cblas, transB.cblas,
+                        Int32(c.rows), Int32(c.cols), Int32(k),
+                        alpha, a.base, Int32(max(a.stride, 1)),
+                        b.base, Int32(max(b.stride, 1)),
+                        beta, c.base, Int32(max(c.stride, 1)))
+        }
     }
 
     /// `C ← α·op(A)·op(B) + β·C` on whole tensors.

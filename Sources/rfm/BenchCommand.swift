@@ -21,24 +21,29 @@ func printJSON(_ value: some Encodable) throws {
 struct GemmBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gemm",
-        abstract: "GFLOP/s of sgemm on the product shapes the agents use (paper preset sizes)."
+        abstract: "GFLOP/s of sgemm on the product shapes the agents use (a preset's sizes; paper by default)."
     )
 
     @OptionGroup var compute: ComputeOptions
+    @Option(help: "Preset whose batch, widths, particles and posterior samples set the shapes.") var preset = RunConfig.Preset.paper
     @Option(help: "State dimension.") var stateDim = 17
     @Option(help: "Action dimension.") var actionDim = 6
-    @Option(help: "Batch size.") var batch = 256
-    @Option(help: "Hidden width.") var hidden = 256
-    @Option(help: "Where the products run: cpu (OpenBLAS) or cuda (cuBLAS, FP32 and TF32).") var device = ProductPlacement.cpu
+    @Option(help: "Batch size (default: the preset's).") var batch: Int?
+    @Option(help: "Hidden width of the critic and the velocity net (default: the preset's).") var hidden: Int?
+    @Option(help: "Where the products run: cpu (oneDNN, or OpenBLAS with RFM_GEMM=openblas) or cuda (cuBLAS, FP32 and TF32).") var device = ProductPlacement.cpu
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
-        try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch), ("--hidden", hidden)])
+        try requirePositive([("--state-dim", stateDim), ("--action-dim", actionDim), ("--batch", batch ?? 1), ("--hidden", hidden ?? 1)])
     }
 
     func run() throws {
         compute.apply()
-        let shapes = GemmBenchmark.agentShapes(state: stateDim, action: actionDim, batch: batch, hidden: hidden)
+        let c = try RunConfig.preset(preset.rawValue)
+        let shapes = GemmBenchmark.agentShapes(state: stateDim, action: actionDim, batch: batch ?? c.int("trainer.batch_size"),
+                                               hidden: hidden ?? c.int("critic.hidden"), actorHidden: hidden ?? c.int("actor.hidden"),
+                                               particles: c.int("rfm.particles_train"),
+                                               posteriorSamples: c.int("rfm.posterior_samples"))
         if device == .cuda { return try runOnGPU(shapes) }
         let results = GemmBenchmark.run(shapes)
         if json {
@@ -46,8 +51,8 @@ struct GemmBench: ParsableCommand {
             try printJSON(Report(threads: compute.threads, blas_core: BLAS.coreName, results: results))
             return
         }
-        print("sgemm, \(compute.threads) thread(s), OpenBLAS core \(BLAS.coreName)")
-        print("GFLOP/s of OpenBLAS's own threading (library) and of the kernel layer's split product (kernels)")
+        print("sgemm, \(compute.threads) thread(s), \(BLAS.coreName)")
+        print("GFLOP/s of the library's own threading (library) and of the kernel layer's split product (kernels)")
         print("     m      n      k  op     time (µs)   library   kernels  use")
         for r in results {
             let s = r.shape
@@ -90,7 +95,7 @@ struct CriticUpdateBench: ParsableCommand {
         print("twin-critic update: batch \(r.batch), input \(r.stateDim)+\(r.actionDim), hidden \(r.hidden), \(r.threads) thread(s)")
         print(String(format: "  %.3f ms per update (median of %d)", r.updateMs, iterations))
         print(String(format: "  %.3f GFLOP per update, %.1f GFLOP/s effective", r.gflopPerUpdate, r.gflopsEffective))
-        print(String(format: "  sgemm %d×%d×%d alone: %.1f GFLOP/s (OpenBLAS core %@)", r.batch, hidden, hidden, r.sgemmGflops, r.blasCore))
+        print(String(format: "  sgemm %d×%d×%d alone: %.1f GFLOP/s (%@)", r.batch, hidden, hidden, r.sgemmGflops, r.blasCore))
     }
 }
 

@@ -1,8 +1,8 @@
 import Foundation
 import TensorCore
 
-/// Throughput of sgemm on the product shapes the agents execute: OpenBLAS's own multi-threaded
-/// sgemm, and the kernel layer's product (single-threaded OpenBLAS calls split over the
+/// Throughput of sgemm on the product shapes the agents execute: the library's own multi-threaded
+/// sgemm (``BLAS/library``), and the kernel layer's product (single-threaded library calls split over the
 /// ``Parallel`` workers), each with the configured thread count. The reference figure is the
 /// better of the two, so an efficiency quoted against it is never flattered by a weak library
 /// threading.
@@ -27,7 +27,7 @@ public enum GemmBenchmark {
         public var microseconds: Double
         /// The better of ``libraryGflops`` and ``kernelGflops``.
         public var gflops: Double
-        /// OpenBLAS sgemm with its own threads.
+        /// The library's sgemm with its own threads.
         public var libraryGflops: Double
         /// ``Kernels/gemm(_:_:_:_:into:alpha:beta:)``.
         public var kernelGflops: Double
@@ -37,19 +37,20 @@ public enum GemmBenchmark {
         }
     }
 
-    /// The shapes of the paper preset at cheetah-run sizes (state 17, action 6, batch 256,
-    /// hidden 256, 32 particles, K = 100), and of the critic update.
+    /// The products of an RFM update and of the critic update: by default the paper preset's at
+    /// cheetah-run sizes (state 17, action 6, batch 256, widths 256, 32 particles, K = 100).
+    /// `hidden` is the critic's width, `actorHidden` the velocity net's (default: the same).
     public static func agentShapes(state: Int = 17, action: Int = 6, batch: Int = 256, hidden: Int = 256,
-                                   particles: Int = 32, posteriorSamples: Int = 100) -> [Shape] {
-        let rollout = batch * particles, posterior = batch * posteriorSamples
+                                   actorHidden: Int? = nil, particles: Int = 32, posteriorSamples: Int = 100) -> [Shape] {
+        let rollout = batch * particles, posterior = batch * posteriorSamples, width = actorHidden ?? hidden
         return [
             Shape(m: batch, n: hidden, k: state + action, use: "critic layer 1 forward"),
             Shape(m: batch, n: hidden, k: hidden, use: "critic layer 2 forward"),
             Shape(m: hidden, n: hidden, k: batch, transA: true, use: "critic layer 2 weight gradient"),
             Shape(m: batch, n: hidden, k: hidden, transB: true, use: "critic layer 2 input gradient"),
-            Shape(m: rollout, n: hidden, k: action, use: "velocity net latent share, per step"),
-            Shape(m: rollout, n: hidden, k: hidden, use: "velocity net residual block, per step"),
-            Shape(m: rollout, n: action, k: hidden, use: "velocity net output, per step"),
+            Shape(m: rollout, n: width, k: action, use: "velocity net latent share, per step"),
+            Shape(m: rollout, n: width, k: width, use: "velocity net residual block, per step"),
+            Shape(m: rollout, n: action, k: width, use: "velocity net output, per step"),
             Shape(m: posterior, n: hidden, k: state + action, use: "posterior Q layer 1"),
             Shape(m: posterior, n: hidden, k: hidden, use: "posterior Q layer 2"),
             Shape(m: posterior, n: hidden, k: hidden, transB: true, use: "posterior ∇ₐQ layer 2"),
@@ -57,8 +58,9 @@ public enum GemmBenchmark {
     }
 
     /// Times each shape (median of `repeats` after warm-up) with the configured thread count.
-    /// All shapes run through the kernel layer first, then through the library: OpenBLAS's
-    /// threads keep spinning for a while after its last threaded call and would slow the workers.
+    /// All shapes run through the kernel layer first, then through the library: a library's own
+    /// threads (OpenBLAS's, OpenMP's for oneDNN) keep spinning for a while after its last threaded
+    /// call and would slow the workers.
     public static func run(_ shapes: [Shape], minimumSeconds: Double = 0.2) -> [Result] {
         let operands = shapes.map { s in
             let a = Tensor(rows: s.transA ? s.k : s.m, cols: s.transA ? s.m : s.k)
