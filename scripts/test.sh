@@ -4,6 +4,8 @@
 # smoke-tests the command line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# MuJoCo for the build: the pkg-config file scripts/setup.sh writes (see Package.swift).
+export PKG_CONFIG_PATH="$PWD/.deps/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
 bash scripts/setup.sh
 # TensorBoard's own reader checks the run folders' event files (TensorBoardLogTests).
