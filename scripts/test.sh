@@ -17,6 +17,9 @@ export RFM_GYM_PYTHON="$PWD/.venv-gym/bin/python"
 swift build -c release --build-tests
 swift test -c release --skip-build
 
+# The library as another package's dependency, by URL and version (about a minute: a debug build).
+bash scripts/reference/dependency_check.sh
+
 # The DeepMind Control tasks against dm_control itself: whole episodes, every step, three seeds
 # per task, recorded now by dm_control 1.0.34 in its own virtual environment and replayed by the
 # Swift tasks from the same states (the committed fixtures keep only every 100th step of one seed).
