@@ -2,17 +2,36 @@
 import Foundation
 import PackageDescription
 
-/// Builds target Haswell-level x86-64 (AVX2 + FMA) so SIMD multiply-adds compile to FMA instructions
-/// instead of library calls; every machine this project runs on (Zen 1 and newer) has them.
-let fastMath: [SwiftSetting] = [
-    .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux])),
-]
+/// A checkout prepared by `scripts/setup.sh` has `.deps/` (MuJoCo and the task models, never
+/// committed) beside this file; a checkout that SwiftPM fetched as another package's dependency has
+/// none. Only a prepared checkout gets the two settings below that SwiftPM calls unsafe, because
+/// SwiftPM refuses a package with unsafe flags when another package depends on it by version.
+/// SwiftPM reuses this file's result while its text and the environment stay the same, so a
+/// `.deps/` made after a first build counts from the next change of either (setting
+/// PKG_CONFIG_PATH to `.deps/pkgconfig` is one).
+let deps = Context.packageDirectory + "/.deps"
+let prepared = FileManager.default.fileExists(atPath: deps)
 
-/// MuJoCo 3.3.6, unpacked by `scripts/setup.sh` into `.deps/` (never committed): headers for the
-/// C import and the shared library, found at run time through an rpath to the same folder.
-let mujocoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent(".deps/mujoco-3.3.6").path
-let mujocoHeaders: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I\(mujocoRoot)/include"])]
+/// The CPU the Swift code is compiled for: `RFM_TARGET_CPU` (an LLVM CPU name, or `none` for the
+/// compiler's portable default), else Haswell-level x86-64 (AVX2 + FMA) in a prepared checkout on
+/// x86-64 Linux, so that SIMD multiply-adds compile to FMA instructions instead of library calls;
+/// every machine this project runs on (Zen 1 and newer) has them.
+let targetCPU: String = {
+    if let cpu = Context.environment["RFM_TARGET_CPU"], !cpu.isEmpty { return cpu }
+    #if arch(x86_64) && os(Linux)
+    return prepared ? "haswell" : "none"
+    #else
+    return "none"
+    #endif
+}()
+let fastMath: [SwiftSetting] = targetCPU == "none" ? [] : [.unsafeFlags(["-target-cpu", targetCPU])]
+
+/// MuJoCo's library directory as a run-time search path of every program built here (pkg-config
+/// files may not carry one: SwiftPM drops `-Wl,-rpath` from them), in a prepared checkout only.
+/// A package depending on this one puts MuJoCo on the loader's path itself (README).
+let mujocoRunPath: [LinkerSetting] = prepared
+    ? [.unsafeFlags(["-Xlinker", "-rpath", "-Xlinker", deps + "/mujoco-3.3.6/lib"])]
+    : []
 
 let package = Package(
     name: "ReverseFlowMatching",
@@ -38,15 +57,20 @@ let package = Package(
         .target(name: "COneDNN", path: "Sources/COneDNN", linkerSettings: [.linkedLibrary("dnnl")]),
         // Small C helpers: the worker pool, a per-thread FLOP counter, line-buffered stdout.
         .target(name: "CSupport", path: "Sources/CSupport"),
-        // MuJoCo's C API (headers and library from .deps/, see scripts/fetch_mujoco.sh).
+        // MuJoCo 3.3.6 (headers and shared library), found through pkg-config's `mujoco.pc`:
+        // scripts/setup.sh writes one for the copy it unpacks into .deps/ (.deps/pkgconfig, which
+        // the scripts put on PKG_CONFIG_PATH); an installed MuJoCo brings its own.
+        .systemLibrary(name: "CMuJoCoLibrary", path: "Sources/CMuJoCoLibrary", pkgConfig: "mujoco"),
+        // MuJoCo's C API as the Swift layer imports it, with small C helpers: error handlers and an
+        // off-screen GL context for the renderer.
         .target(
             name: "CMuJoCo",
+            dependencies: ["CMuJoCoLibrary"],
             path: "Sources/CMuJoCo",
-            cSettings: [.unsafeFlags(["-I\(mujocoRoot)/include"])],
-            linkerSettings: [.unsafeFlags(["-L\(mujocoRoot)/lib", "-lmujoco", "-Xlinker", "-rpath", "-Xlinker", "\(mujocoRoot)/lib"])]
+            linkerSettings: mujocoRunPath
         ),
         // A small Swift layer over MuJoCo: model loading, named lookups, dm_control's stepping.
-        .target(name: "MuJoCo", dependencies: ["CMuJoCo"], swiftSettings: fastMath + mujocoHeaders),
+        .target(name: "MuJoCo", dependencies: ["CMuJoCo"], swiftSettings: fastMath),
         // The CUDA backend's runtime layer: driver API, cuBLAS and NVRTC opened with dlopen at run
         // time (the build needs no CUDA).
         // Without a GPU it runs on CUDAEmulation and OpenBLAS instead (CUDADevice.emulated()).
@@ -63,7 +87,7 @@ let package = Package(
             name: "ReverseFlow",
             dependencies: ["TensorCore", "NeuralNet", "MuJoCo", "CSupport", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Presets"), .copy("Environments/Gym/GymWorker")],
-            swiftSettings: fastMath + mujocoHeaders
+            swiftSettings: fastMath
         ),
         // The command line.
         .executableTarget(
@@ -72,16 +96,15 @@ let package = Package(
                 "TensorCore", "NeuralNet", "ReverseFlow", "CSupport", "CUDA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: fastMath + mujocoHeaders
+            swiftSettings: fastMath
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow"], swiftSettings: mujocoHeaders),
+        .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReverseFlowTests",
             dependencies: ["ReverseFlow", "NeuralNet", "TensorCore", "MuJoCo"],
-            exclude: ["Fixtures"],
-            swiftSettings: mujocoHeaders
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

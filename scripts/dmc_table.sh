@@ -8,6 +8,8 @@
 #   COMMIT=<sha> names the commit that built $RFM (default: HEAD when this script builds it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# MuJoCo for the build: the pkg-config file scripts/setup.sh writes (see Package.swift).
+export PKG_CONFIG_PATH="$PWD/.deps/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 spec=experiments/dmc-table.yaml
 root=docs/results/dmc-table/runs
 

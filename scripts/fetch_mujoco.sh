@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fetches MuJoCo 3.3.6 (shared library + C headers) and the DeepMind Control Suite 1.0.34 model
-# files from their PyPI wheels into .deps/, the versions the paper ran on. Idempotent: does nothing
-# once the pinned files are unpacked. Nothing here is committed (.deps/ is ignored).
+# files from their PyPI wheels into .deps/, the versions the paper ran on. Idempotent: downloads
+# nothing once the pinned files are unpacked. Nothing here is committed (.deps/ is ignored).
 #
 #   .deps/mujoco-3.3.6/include/mujoco/*.h      C API headers
 #   .deps/mujoco-3.3.6/lib/libmujoco.so.3.3.6   shared library (+ libmujoco.so link)
+#   .deps/pkgconfig/mujoco.pc                   how the build finds them (PKG_CONFIG_PATH)
 #   .deps/dm_control-1.0.34/suite/*.xml         task models (+ suite/common/*.xml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,26 @@ cd "$(dirname "$0")/.."
 deps=.deps
 mujoco_dir=$deps/mujoco-3.3.6
 suite_dir=$deps/dm_control-1.0.34
+
+# pkg-config's description of that copy, which SwiftPM reads to compile against MuJoCo and link it.
+# Its paths are relative to the file itself (${pcfiledir}), so any checkout sharing this .deps/ can
+# use it. It carries no run-time search path (SwiftPM drops -Wl,-rpath from pkg-config files):
+# Package.swift adds one for .deps/. Written on every run, so that a .deps/ from before it gets it.
+mkdir -p "$deps/pkgconfig"
+pc='prefix=${pcfiledir}/../mujoco-3.3.6
+includedir=${prefix}/include
+libdir=${prefix}/lib
+
+Name: MuJoCo
+Description: MuJoCo physics engine, the C API (unpacked by scripts/fetch_mujoco.sh)
+Version: 3.3.6
+Cflags: -I${includedir}
+Libs: -L${libdir} -lmujoco'
+if [ "$(cat "$deps/pkgconfig/mujoco.pc" 2>/dev/null)" != "$pc" ]; then
+    printf '%s\n' "$pc" > "$deps/pkgconfig/mujoco.pc.tmp"
+    mv "$deps/pkgconfig/mujoco.pc.tmp" "$deps/pkgconfig/mujoco.pc"
+fi
+
 if [ -f "$mujoco_dir/.complete" ] && [ -f "$suite_dir/.complete" ]; then
     exit 0
 fi

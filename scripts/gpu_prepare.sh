@@ -6,6 +6,8 @@
 # device tool carries). Carry `.gpu` to the GPU machine and run `bash scripts/gpu_check.sh` there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# MuJoCo for the build: the pkg-config file scripts/setup.sh writes (see Package.swift).
+export PKG_CONFIG_PATH="$PWD/.deps/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
 bash scripts/setup.sh
 swift build -c release --product rfm --static-swift-stdlib

@@ -4,6 +4,8 @@
 # `rfm train` (e.g. `bash scripts/main.sh --agent sac --seed 1`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# MuJoCo for the build: the pkg-config file scripts/setup.sh writes (see Package.swift).
+export PKG_CONFIG_PATH="$PWD/.deps/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
 bash scripts/setup.sh
 swift build -c release --product rfm

@@ -4,6 +4,8 @@
 # smoke-tests the command line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# MuJoCo for the build: the pkg-config file scripts/setup.sh writes (see Package.swift).
+export PKG_CONFIG_PATH="$PWD/.deps/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 
 bash scripts/setup.sh
 # TensorBoard's own reader checks the run folders' event files (TensorBoardLogTests).
@@ -14,6 +16,9 @@ bash scripts/reference/gym_venv.sh
 export RFM_GYM_PYTHON="$PWD/.venv-gym/bin/python"
 swift build -c release --build-tests
 swift test -c release --skip-build
+
+# The library as another package's dependency, by URL and version (about a minute: a debug build).
+bash scripts/reference/dependency_check.sh
 
 # The DeepMind Control tasks against dm_control itself: whole episodes, every step, three seeds
 # per task, recorded now by dm_control 1.0.34 in its own virtual environment and replayed by the

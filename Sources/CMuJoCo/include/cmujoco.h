@@ -1,13 +1,11 @@
 #ifndef RFM_CMUJOCO_H
 #define RFM_CMUJOCO_H
 
-// MuJoCo's C API, from the pinned 3.3.6 release that scripts/setup.sh unpacks into .deps/.
+// MuJoCo's C API, found through pkg-config "mujoco" (the CMuJoCoLibrary target).
 #if __has_include(<mujoco/mujoco.h>)
 #include <mujoco/mujoco.h>
 #else
-#error "MuJoCo 3.3.6 headers not found: run scripts/setup.sh (it downloads them into .deps/)"
-#include "offscreen_gl.h"
-
+#error "MuJoCo 3.3.6 headers not found: run scripts/setup.sh (it downloads them into .deps/) and put .deps/pkgconfig on PKG_CONFIG_PATH"
 #endif
 
 /// Installs error and warning handlers that report through stderr without exiting the process
