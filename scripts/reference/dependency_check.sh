@@ -45,7 +45,7 @@ cat > "$work/consumer/Sources/Consumer/main.swift" <<'EOF'
 import ReverseFlow
 import TensorCore
 
-// A product through OpenBLAS, and a preset read from ReverseFlow's resources.
+// A product through the kernel layer (oneDNN), and a preset read from ReverseFlow's resources.
 let a = Tensor(shape: [2, 2], values: [1, 2, 3, 4])
 let c = Tensor(shape: [2, 2], values: [0, 0, 0, 0])
 Kernels.gemm(a, .none, a, .none, into: c)
