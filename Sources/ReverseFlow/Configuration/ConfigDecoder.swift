@@ -103,12 +103,15 @@ public final class ConfigDecoder: Decoder {
                 return try T(from: decoder)
             }
             let value = try decoder.value()
-            let result: Any? = switch value {
-            case .integer(let v): T.self == Int.self ? v : T.self == Double.self ? Double(v) : T.self == Float.self ? Float(Double(v)) : nil
-            case .number(let v): T.self == Double.self ? v : T.self == Float.self ? Float(v) : nil
-            case .text(let v): T.self == String.self ? v : nil
-            case .boolean(let v): T.self == Bool.self ? v : nil
-            case .null: nil
+            let result: Any? = switch (value, T.self as Any.Type) {
+            case (.integer(let v), is Int.Type): v
+            case (.integer(let v), is Double.Type): Double(v)
+            case (.integer(let v), is Float.Type): Float(Double(v))
+            case (.number(let v), is Double.Type): v
+            case (.number(let v), is Float.Type): Float(v)
+            case (.text(let v), is String.Type): v
+            case (.boolean(let v), is Bool.Type): v
+            default: nil
             }
             guard let typed = result as? T else { throw mismatch(type, "\(value)") }
             return typed
