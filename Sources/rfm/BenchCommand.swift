@@ -103,7 +103,7 @@ struct CriticUpdateBench: ParsableCommand {
 struct BenchAgentOptions: ParsableArguments {
     @OptionGroup var placement: DeviceOptions
     @Option(help: "Preset.") var preset = RunConfig.Preset.paper
-    @Option(help: "Agent.") var agent = AgentKind.rfm
+    @Option(help: "Agent.") var agent = AgentName.rfm
     @Option(help: "State dimension (17: cheetah-run).") var stateDim = 17
     @Option(help: "Action dimension (6: cheetah-run).") var actionDim = 6
     @Option(name: .customLong("set"), help: "Override a config key (repeatable).") var assignments: [String] = []
@@ -178,7 +178,7 @@ struct ActBench: ParsableCommand {
         let (agent, preset, stateDim, actionDim) = (subject.agent.rawValue, subject.preset.rawValue, subject.stateDim, subject.actionDim)
         var rng = RandomStream(seed: 0)
         var initRNG = rng.split(1)
-        let made = Devices.using(device) { AgentFactory.make(config, observationSize: stateDim, actionSize: actionDim, rng: &initRNG) }
+        let made = Devices.using(device) { AgentRegistry.make(config, observationSize: stateDim, actionSize: actionDim, rng: &initRNG) }
         let before = device?.activity
         let ms = UpdateBenchmark.actionMilliseconds(agent: made, stateDim: stateDim, device: device, rng: &rng, repeats: repeats)
         // The timing ran warm-up + repeats actions.

@@ -4,8 +4,22 @@ import ReverseFlow
 // The closed option sets: `--help` lists their values, and ArgumentParser rejects any other
 // with its one-line error before a command starts.
 
-extension AgentKind: ExpressibleByArgument {}
 extension RunConfig.Preset: ExpressibleByArgument {}
+
+/// `--agent`: a name from ``AgentRegistry``, listed in `--help` in the registry's order.
+struct AgentName: ExpressibleByArgument {
+    let rawValue: String
+
+    init?(argument: String) {
+        guard AgentRegistry.entry(named: argument) != nil else { return nil }
+        rawValue = argument
+    }
+
+    static let rfm = AgentName(argument: "rfm")!
+    static var allValueStrings: [String] { AgentRegistry.names }
+    static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
+    var defaultValueDescription: String { rawValue }
+}
 
 /// `--device`: where an agent runs (``DeviceOptions``).
 enum Placement: String, ExpressibleByArgument, CaseIterable {

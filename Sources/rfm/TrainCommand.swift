@@ -18,7 +18,7 @@ struct Train: ParsableCommand {
     @Option(help: "Built-in preset (default cpu).") var preset: RunConfig.Preset?
     @Option(help: "YAML config file (may start with `inherit: PRESET`).") var config: String?
     @Option(help: "Environment (shorthand for --set env=…): a name from `rfm env list`, or gym:ENV_ID for any Gymnasium environment.") var env: String?
-    @Option(help: "Agent (shorthand for --set agent=…).") var agent: AgentKind?
+    @Option(help: "Agent (shorthand for --set agent=…).") var agent: AgentName?
     @Option(help: "Environment steps (shorthand for --set trainer.steps=…).") var steps: Int?
     @Option(help: "Seed (shorthand for --set seed=…).") var seed: Int?
     @Option(name: .customLong("set"), help: "Override a config key: --set rfm.temperature=0.05 (repeatable).")

@@ -47,7 +47,7 @@ public enum UpdateBenchmark {
         Devices.using(device) {
             var rng = RandomStream(seed: 0)
             var initRNG = rng.split(1)
-            let agent = AgentFactory.make(c, observationSize: stateDim, actionSize: actionDim, rng: &initRNG)
+            let agent = AgentRegistry.make(c, observationSize: stateDim, actionSize: actionDim, rng: &initRNG)
             let b = c.int("trainer.batch_size")
             let batch = ReplayBuffer.Batch(size: b, observationSize: stateDim, actionSize: actionDim)
             batch.fillRandom(rng: &rng)

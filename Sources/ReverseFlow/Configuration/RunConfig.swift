@@ -79,7 +79,7 @@ public struct RunConfig: Sendable, Equatable {
     public static func savedRun(text: String, source path: String) throws -> RunConfig {
         var raw = try document(text, source: "'\(path)'")
         let agent = raw["agent"].map { "\($0)" } ?? ""
-        let agentSections = Set(AgentKind.allCases.map(\.rawValue))
+        let agentSections = Set(AgentRegistry.names)
         let defaults = try presetDocument("paper")
         for key in ConfigSchema.keys where raw[key.name] == nil {
             let section = String(key.name.split(separator: ".", maxSplits: 1)[0])
@@ -294,12 +294,10 @@ public struct RunConfig: Sendable, Equatable {
         }
         let embedding = out["actor.embedding"]!
         if case .integer(let e) = embedding, e % 2 != 0 { throw ConfigError("config key 'actor.embedding' must be even, got \(e)") }
-        if case .number(let lo) = out["sac.log_std_min"]!, case .number(let hi) = out["sac.log_std_max"]!, lo >= hi {
-            throw ConfigError("config key 'sac.log_std_min' (\(lo)) must be below 'sac.log_std_max' (\(hi))")
-        }
-        if case .number(let lo) = out["dqs.sigma_min"]!, case .number(let hi) = out["dqs.sigma_max"]!, lo >= hi {
-            throw ConfigError("config key 'dqs.sigma_min' (\(lo)) must be below 'dqs.sigma_max' (\(hi))")
-        }
+        // Every agent's settings decode (with its own cross-key rules), whichever agent runs: a
+        // configuration that validates builds any of them.
+        let config = RunConfig(values: out)
+        for entry in AgentRegistry.agents { try entry.decodeSettings(ConfigDecoder(config)) }
         return out
     }
 

@@ -21,8 +21,8 @@ public enum UpdateAgreement {
         try Trainer.requireDeviceSupport(config, device)
         let (s, a) = (17, 6)
         var cpuRNG = RandomStream(seed: 5), deviceRNG = RandomStream(seed: 5)
-        let cpu = AgentFactory.make(config, observationSize: s, actionSize: a, rng: &cpuRNG)
-        let onDevice = Devices.using(device) { AgentFactory.make(config, observationSize: s, actionSize: a, rng: &deviceRNG) }
+        let cpu = AgentRegistry.make(config, observationSize: s, actionSize: a, rng: &cpuRNG)
+        let onDevice = Devices.using(device) { AgentRegistry.make(config, observationSize: s, actionSize: a, rng: &deviceRNG) }
         let b = config.int("trainer.batch_size")
         let batch = ReplayBuffer.Batch(size: b, observationSize: s, actionSize: a)
         let deviceBatch = Devices.using(device) { ReplayBuffer.Batch(size: b, observationSize: s, actionSize: a) }

@@ -11,7 +11,7 @@ public enum SavedAgent {
         let env = try EnvironmentRegistry.make(config: config)
         // The initial weights are overwritten by the checkpoint; the stream only sizes the networks.
         var initRNG = RandomStream(seed: UInt64(config.int("seed"))).split(1)
-        let agent = AgentFactory.make(config, observationSize: env.observationSize, actionSize: env.actionSize, rng: &initRNG)
+        let agent = AgentRegistry.make(config, observationSize: env.observationSize, actionSize: env.actionSize, rng: &initRNG)
         try Checkpoint.loadAgent(from: Checkpoint.url(in: runDirectory), into: agent)
         return (config, agent)
     }

@@ -2,11 +2,11 @@ import Foundation
 import NeuralNet
 
 extension Trainer {
-    /// CSV columns: the trainer's and the critic's keys, then the agent's (``AgentKind/metricKeys``).
-    static func columns(agent: String) -> [String] {
+    /// CSV columns: the trainer's and the critic's keys, then the agent's (``AgentEntry/metricKeys``).
+    static func columns(_ agent: AgentEntry) -> [String] {
         let common = ["step", "time/elapsed", "time/sps", "train/episode_return", "eval/return", "eval/return_std",
                       "critic/loss", "critic/grad_norm", "critic/target_mean", "actor/loss", "actor/grad_norm"]
-        return common + (AgentKind(rawValue: agent)?.metricKeys ?? [])
+        return common + agent.metricKeys
     }
 
     /// The metric row of a `trainer.log_interval` step: the last update's metrics, the time and

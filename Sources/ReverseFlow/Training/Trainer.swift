@@ -74,7 +74,7 @@ public final class Trainer {
         var initRNG = root.split(TrainerStream.initialisationSplit)
         let (observationSize, actionSize) = (env.observationSize, env.actionSize)
         agent = Devices.using(device) {
-            AgentFactory.make(config, observationSize: observationSize, actionSize: actionSize, rng: &initRNG)
+            AgentRegistry.make(config, observationSize: observationSize, actionSize: actionSize, rng: &initRNG)
         }
         replay = Devices.using(device) {
             ReplayBuffer(capacity: config.int("trainer.replay_size"), observationSize: observationSize, actionSize: actionSize)
@@ -89,7 +89,7 @@ public final class Trainer {
             lastCheckpointStep = state.step
             try env.restoreState(state.environment)
             streams = try TrainerStreams(saved: state.streams)
-            log = try MetricsLog(directory: runDirectory, columns: Self.columns(agent: config.string("agent")),
+            log = try MetricsLog(directory: runDirectory, columns: Self.columns(AgentRegistry.entry(for: config)),
                                  truncateTo: (state.metricsOffsets[0], state.metricsOffsets[1]))
             evaluations = try MetricsLog.readRows(log.jsonlURL).compactMap { row in
                 guard let s = row["step"], let m = row["eval/return"] else { return nil }
@@ -104,7 +104,7 @@ public final class Trainer {
         } else {
             try fm.createDirectory(at: checkpoint.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFile.write(Data(config.yaml.utf8), to: runDirectory.appendingPathComponent("config.yaml"))
-            log = try MetricsLog(directory: runDirectory, columns: Self.columns(agent: config.string("agent")))
+            log = try MetricsLog(directory: runDirectory, columns: Self.columns(AgentRegistry.entry(for: config)))
             state = TrainerState()
             state.observation = env.reset(seed: Self.episodeSeed(seed, 0))
         }
@@ -124,9 +124,9 @@ public final class Trainer {
         try checkEnvironment(env)
     }
 
-    /// Refuses an agent without a device implementation (``AgentKind/runsOnDevices``).
+    /// Refuses an agent without a device implementation (``AgentEntry/runsOnDevices``).
     public static func requireDeviceSupport(_ config: RunConfig, _ device: ComputeDevice) throws {
-        guard AgentKind(config).runsOnDevices else {
+        guard AgentRegistry.entry(for: config).runsOnDevices else {
             throw ConfigError("\(device.name): agent \(config.string("agent")) has no device implementation; train it on the CPU")
         }
     }

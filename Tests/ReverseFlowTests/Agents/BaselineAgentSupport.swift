@@ -19,7 +19,7 @@ enum BaselineFixture {
 
     static func agent(_ config: RunConfig, seed: UInt64 = 1) -> Agent {
         var rng = RandomStream(seed: seed)
-        return AgentFactory.make(config, observationSize: stateDim, actionSize: actionDim, rng: &rng)
+        return AgentRegistry.make(config, observationSize: stateDim, actionSize: actionDim, rng: &rng)
     }
 
     static func batch(size: Int = 8, seed: UInt64 = 2) -> ReplayBuffer.Batch {

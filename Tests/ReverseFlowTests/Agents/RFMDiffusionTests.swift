@@ -14,7 +14,7 @@ struct RFMDiffusionTests {
             "rfm.particles_train=3", "rfm.particles_act=3", "rfm.particles_eval=3",
         ])
         var rng = RandomStream(seed: 3)
-        return try #require(AgentFactory.make(cfg, observationSize: 3, actionSize: 2, rng: &rng) as? RFMAgent)
+        return try #require(AgentRegistry.make(cfg, observationSize: 3, actionSize: 2, rng: &rng) as? RFMAgent)
     }
 
     @Test("Configured as a diffusion; one update moves the actor with finite metrics; evaluation is a function of the state",

@@ -31,6 +31,17 @@ import Testing
         ("nonsense", "--set expects key=value, got 'nonsense'"),
         ("trainer.tensorboard=1", "config key 'trainer.tensorboard' must be true or false, got '1'"),
         ("trainer.tensorboard=yes please", "config key 'trainer.tensorboard' must be true or false, got 'yes please'"),
+        // The agents' sections (declared by each agent): unknown keys, types, ranges, their own rules.
+        ("qvpo.eps_greed=0.1", "unknown config key 'qvpo.eps_greed' (did you mean 'qvpo.eps_greedy'?)"),
+        ("sac.nonsense=1", "unknown config key 'sac.nonsense'"),
+        ("qsm.steps=1.5", "config key 'qsm.steps' must be an integer, got '1.5'"),
+        ("qsm.steps=0", "config key 'qsm.steps' must be at least 1, got '0'"),
+        ("qvpo.best_actions=best", "config key 'qvpo.best_actions' must be one of sampled, gradient, got 'best'"),
+        ("rfm.integrator=rk4", "config key 'rfm.integrator' must be one of euler, heun, got 'rk4'"),
+        ("maxentdp.t_max=2", "config key 'maxentdp.t_max' must be in 1e-06...1.0 or null, got '2'"),
+        ("sac.log_std_min=5", "config key 'sac.log_std_min' (5.0) must be below 'sac.log_std_max' (2.0)"),
+        ("dqs.sigma_min=5", "config key 'dqs.sigma_min' (5.0) must be below 'dqs.sigma_max' (1.0)"),
+        ("agent=td3", "config key 'agent' must be one of rfm, sac, qsm, maxentdp, dqs, qvpo, got 'td3'"),
     ])
     func badOverridesFailWithOneLineNamingTheKey(assignment: String, message: String) throws {
         #expect(throws: ConfigError(message)) { try RunConfig.preset("cpu").overriding([assignment]) }
@@ -45,6 +56,11 @@ import Testing
         #expect(try RunConfig.file(good.path).int("trainer.steps") == 123)
         #expect(throws: ConfigError.self) { try RunConfig.file(bad.path) }
         do { _ = try RunConfig.file(bad.path) } catch let e as ConfigError { #expect(e.message.contains("'critic.widht'")) }
+        // An unknown key of an agent's section, nested as in a preset.
+        try "inherit: cpu\nsac:\n  alpha_lrr: 0.1\n".write(to: bad, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError("'\(bad.path)': unknown config key 'sac.alpha_lrr' (did you mean 'sac.alpha_lr'?)")) {
+            try RunConfig.file(bad.path)
+        }
         #expect(throws: ConfigError("cannot read config file '/no/such.yaml'")) { try RunConfig.file("/no/such.yaml") }
         #expect(throws: ConfigError.self) { try RunConfig.preset("huge") }
     }

@@ -35,7 +35,7 @@ struct VideoTests {
         let config = try RunConfig.preset("cpu").overriding(["env=pendulum", "agent=sac", "critic.hidden=8", "actor.hidden=8"])
         let env = try EnvironmentRegistry.make("pendulum")
         var rng = RandomStream(seed: 1)
-        let agent = AgentFactory.make(config, observationSize: env.observationSize, actionSize: env.actionSize, rng: &rng)
+        let agent = AgentRegistry.make(config, observationSize: env.observationSize, actionSize: env.actionSize, rng: &rng)
         let camera = try EnvironmentCamera(environment: env, width: 96, height: 64)
         let url = dir.appendingPathComponent("video.\(format.rawValue)")
         let writer = try VideoWriter(url: url, width: 96, height: 64, fps: 20, format: format)

@@ -1,0 +1,38 @@
+/// QSM in the ``AgentRegistry``: `agent: qsm`, its `qsm:` section, its metric columns.
+extension QSMAgent {
+    public static let entry = AgentEntry(
+        name: "qsm", settings: Settings.self,
+        keys: [
+            .init(name: "qsm.steps", kind: .integer(ConfigSchema.positive), help: "QSM diffusion steps N"),
+            .init(name: "qsm.schedule", kind: .choice(["vp"]), help: "QSM noise schedule"),
+            .init(name: "qsm.beta_min", kind: .number(0...1e3), help: "QSM VP schedule: β at u = 0"),
+            .init(name: "qsm.beta_max", kind: .number(0...1e3), help: "QSM VP schedule: β at u = 1"),
+            .init(name: "qsm.temperature", kind: .number(0...1e6), help: "QSM DDPM temperature (noise scale of the sampler)"),
+            .init(name: "qsm.clip", kind: .optionalNumber(1e-8...1e6), help: "QSM clip of each sampler step to [−c, c] (null: none)"),
+            .init(name: "qsm.gradient_scale", kind: .number(0...1e6), help: "QSM scale of ∇ₐQ in the regression target"),
+            .init(name: "qsm.target_noise", kind: .number(0...1e3), help: "QSM noise std added to next actions"),
+            .init(name: "qsm.exploration_noise", kind: .number(0...1e3), help: "QSM noise std added to actions when acting"),
+            .init(name: "qsm.actor_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "QSM actor gradient clip (null: none)"),
+            .init(name: "qsm.critic_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "QSM critic gradient clip (null: none)"),
+        ],
+        metricKeys: ["actor/target_rms", "agent/temperature"]
+    ) { settings, observationSize, actionSize, rng in
+        QSMAgent(observationSize: observationSize, actionSize: actionSize, settings: settings, rng: &rng)
+    }
+}
+
+extension QSMAgent.Settings: Decodable {
+    /// The shared networks with QSM's own clips, and the `qsm:` section (`schedule` has the one
+    /// choice `vp`, with `beta_min` and `beta_max`).
+    public init(from decoder: Decoder) throws {
+        let networks = try NetworkSettings(from: decoder), qsm = try decoder.section("qsm")
+        let family: String = try qsm["schedule"]
+        guard family == "vp" else { throw ConfigError("config key 'qsm.schedule' must be vp, got '\(family)'") }
+        self.init(critic: networks.critic(maxGradNorm: try qsm["critic_max_grad_norm"]), actorWidth: networks.actorWidth,
+                  actorBlocks: networks.actorBlocks, embeddingSize: networks.embeddingSize,
+                  actorLearningRate: networks.actorLearningRate, actorMaxGradNorm: try qsm["actor_max_grad_norm"],
+                  steps: try qsm["steps"], schedule: .vp(betaMin: try qsm["beta_min"], betaMax: try qsm["beta_max"]),
+                  temperature: try qsm["temperature"], clip: try qsm["clip"], gradientScale: try qsm["gradient_scale"],
+                  targetNoise: try qsm["target_noise"], explorationNoise: try qsm["exploration_noise"])
+    }
+}
