@@ -6,6 +6,7 @@
 // threads: after a region its workers spin for a short while (the next region of a rollout
 // usually follows within microseconds), then sleep on a condition variable.
 #include "worker_pool.h"
+#include "csupport.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -42,6 +43,8 @@ static long now_ns(void) {
 }
 
 static void *worker_main(void *arg) {
+    // Stop signals go to the thread stop_signals.c keeps for them, never to a thread in the math.
+    rfm_block_stop_signals();
     // The id, and the generation current when the thread was made: a region started before the
     // thread first runs must not be missed.
     unsigned long packed = (unsigned long)arg;

@@ -22,6 +22,10 @@ void rfm_current_device_set(void *device);
 void rfm_line_buffer_stdout(void);
 
 // SIGINT/SIGTERM recorded as a stop request (the first one; a second stops the process at once).
+// They are delivered to a thread kept for them: the calling thread, and the threads it creates
+// afterwards, block them.
 void rfm_stop_signals_install(void);
+// Blocks SIGINT and SIGTERM in the calling thread (the worker pool's threads call it).
+void rfm_block_stop_signals(void);
 // The signal received since installing, or 0.
 int rfm_stop_signal_received(void);
