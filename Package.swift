@@ -57,6 +57,9 @@ let package = Package(
         .target(name: "COneDNN", path: "Sources/COneDNN", linkerSettings: [.linkedLibrary("dnnl")]),
         // Small C helpers: the worker pool, a per-thread FLOP counter, line-buffered stdout.
         .target(name: "CSupport", path: "Sources/CSupport"),
+        // The hottest elementwise kernels on AVX-512 where the CPU has it (chosen at run time;
+        // the Swift kernels are compiled for AVX2), computing exactly the Swift kernels' numbers.
+        .target(name: "CVectorKernels", path: "Sources/CVectorKernels"),
         // MuJoCo 3.3.6 (headers and shared library), found through pkg-config's `mujoco.pc`:
         // scripts/setup.sh writes one for the copy it unpacks into .deps/ (.deps/pkgconfig, which
         // the scripts put on PKG_CONFIG_PATH); an installed MuJoCo brings its own.
@@ -79,7 +82,7 @@ let package = Package(
         // each kernel against its CPU counterpart on machines without a GPU.
         .target(name: "CUDAEmulation", path: "Sources/CUDAEmulation"),
         // Float32 tensors, GEMM, elementwise kernels, reductions, seeded RNG: the compute seam.
-        .target(name: "TensorCore", dependencies: ["CBLAS", "COneDNN", "CSupport"], swiftSettings: fastMath),
+        .target(name: "TensorCore", dependencies: ["CBLAS", "COneDNN", "CSupport", "CVectorKernels"], swiftSettings: fastMath),
         // Layers with hand-written backward passes, Adam, clipping, Polyak, checkpoints.
         .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: fastMath),
         // Reinforcement learning: critics, policies, estimators, agents, training.
@@ -98,7 +101,7 @@ let package = Package(
             ],
             swiftSettings: fastMath
         ),
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CVectorKernels"]),
         .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(

@@ -1,0 +1,30 @@
+// Elementwise kernels on AVX-512, chosen at run time: the Swift kernels are compiled for
+// Haswell-level x86-64 (8 float lanes), and Swift cannot ask for 16-lane code on the machines that
+// have it. Each function here computes exactly the operations of its Swift counterpart in
+// TensorCore (same order, no fused multiply-adds), so the numbers are the same on either path.
+#pragma once
+
+#include <stddef.h>
+
+// Which wide path is in use: 1 when AVX-512 (F) is present and allowed, else 0. RFM_SIMD=avx2 in
+// the environment forbids it (to compare the two paths); read once.
+int rfm_vk_avx512_enabled(void);
+
+// Forces the choice (tests): 1 allows AVX-512 where the CPU has it, 0 forbids it.
+void rfm_vk_set_avx512_allowed(int allowed);
+
+// Whether this CPU has AVX-512 (F), whatever is allowed.
+int rfm_vk_cpu_has_avx512(void);
+
+// y = GELU(x) in the tanh form, as x / (1 + exp(-2u)), u = sqrt(2/pi) (x + 0.044715 x^3), with
+// TensorCore's exponential (Kernels.geluLanes). y may alias x. Returns 0, doing nothing, when the
+// AVX-512 path is off (the caller then runs its own).
+int rfm_vk_gelu(const float *x, float *y, size_t n);
+
+// A dense layer's bias, GELU and residual skip in one pass over row-major [rows, cols] z:
+// z[r, c] += bias[c] (kept: the pre-activation), out[r, c] = GELU(z[r, c]), plus
+// residual[r * residual_stride + c] when residual is not NULL. The numbers of TensorCore's
+// addRowVector, gelu and add(_:to:) in turn. out may be z only without a residual. Returns 0,
+// doing nothing, when the AVX-512 path is off.
+int rfm_vk_bias_gelu(float *z, const float *bias, float *out, const float *residual, size_t residual_stride,
+                     size_t rows, size_t cols);
