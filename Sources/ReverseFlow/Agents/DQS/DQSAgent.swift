@@ -58,9 +58,7 @@ public final class DQSAgent: Agent {
     public let network: PolicyNetwork
     public let estimator: SmoothedScoreEstimator
     let sampler: VESampler
-    let gradients: PolicyNetwork
-    let gradientList: ParameterList
-    let optimizer: Adam
+    let actorOptimizer: ActorOptimizer<PolicyNetwork>
     /// Updates taken (drives the temperature schedule).
     public private(set) var updates = 0
     private let cache = PolicyNetwork.Cache()
@@ -68,15 +66,12 @@ public final class DQSAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        var actorRNG = rng.split(1), criticRNG = rng.split(2)
-        rng = rng.split(3)
+        var (actorRNG, criticRNG) = rng.splitActorCritic()
         network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
                                 blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
         sampler = VESampler(network: network, schedule: settings.schedule, steps: settings.steps)
         estimator = SmoothedScoreEstimator(actionDim: actionSize, samples: settings.samples)
-        gradients = network.zerosLike()
-        gradientList = ParameterList(gradients)
-        optimizer = Adam(for: network, settings: .init(learningRate: settings.actorLearningRate))
+        actorOptimizer = ActorOptimizer(network, learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm)
         critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
     }
 
@@ -95,9 +90,9 @@ public final class DQSAgent: Agent {
             var noise = NoiseSource(seededBy: observations, width: critic.actionDim)
             x = sampler.sample(states: observations, temperature: lambda, diffusionScale: 0, noise: &noise)
         } else {
-            var noise = NoiseSource(rng)
-            x = sampler.sample(states: observations, temperature: lambda, diffusionScale: settings.diffusionScale, noise: &noise)
-            rng = noise.stream!
+            x = NoiseSource.drawing(from: &rng) { noise in
+                sampler.sample(states: observations, temperature: lambda, diffusionScale: settings.diffusionScale, noise: &noise)
+            }
         }
         Kernels.tanh(x, into: x)
         return x
@@ -146,8 +141,8 @@ public final class DQSAgent: Agent {
         Kernels.scale(weights, by: 2 / Float(b * d), into: weights)
         Kernels.broadcastColumn(weights, into: scratch)
         Kernels.multiply(dOut, scratch, into: dOut)
-        network.backward(dOut, cache: cache, gradients: gradients)
-        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
+        network.backward(dOut, cache: cache, gradients: actorOptimizer.gradients)
+        let norm = actorOptimizer.step()
 
         // 3. Critic.
         let c = critic.update(states: batch.observations, actions: batch.actions, rewards: batch.rewards,
@@ -162,15 +157,11 @@ public final class DQSAgent: Agent {
         ]
     }
 
-    public var stateTensors: ParameterList {
-        ActorCriticState.tensors(actor: network, optimizer: optimizer, critic: critic)
-    }
+    public var stateTensors: ParameterList { ActorCriticState.tensors(actor: network, optimizer: actorOptimizer.adam, critic: critic) }
 
-    public var stateScalars: [String: Double] {
-        ActorCriticState.scalars(optimizer: optimizer, critic: critic, agent: ["updates": Double(updates)])
-    }
+    public var stateScalars: [String: Double] { ActorCriticState.scalars(optimizer: actorOptimizer.adam, critic: critic, updates: updates) }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        updates = Int(try ActorCriticState.restore(s, optimizer: optimizer, critic: critic, agentKeys: ["updates"])["updates"]!)
+        updates = try ActorCriticState.restoreUpdates(s, optimizer: actorOptimizer.adam, critic: critic)
     }
 }

@@ -77,8 +77,7 @@ public final class RFMAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        var actorRNG = rng.split(1), criticRNG = rng.split(2)
-        rng = rng.split(3)
+        var (actorRNG, criticRNG) = rng.splitActorCritic()
         let network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
                                     blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
         if var diffusion = settings.diffusion {
@@ -216,11 +215,9 @@ public final class RFMAgent: Agent {
         ActorCriticState.tensors(actor: policy.network, optimizer: learner.optimizer, critic: critic)
     }
 
-    public var stateScalars: [String: Double] {
-        ActorCriticState.scalars(optimizer: learner.optimizer, critic: critic, agent: ["updates": Double(updates)])
-    }
+    public var stateScalars: [String: Double] { ActorCriticState.scalars(optimizer: learner.optimizer, critic: critic, updates: updates) }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        updates = Int(try ActorCriticState.restore(s, optimizer: learner.optimizer, critic: critic, agentKeys: ["updates"])["updates"]!)
+        updates = try ActorCriticState.restoreUpdates(s, optimizer: learner.optimizer, critic: critic)
     }
 }
