@@ -29,6 +29,11 @@ public final class ActorOptimizer<Network: ParameterContainer> {
         adam = Adam(for: network, settings: .init(learningRate: learningRate))
     }
 
+    /// The optimiser of the `actor:` section's rate and an agent's clip (``NetworkSettings``).
+    public convenience init(_ network: Network, settings: NetworkSettings) {
+        self.init(network, learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm)
+    }
+
     /// One clipped Adam step on ``gradients``; returns their global norm before clipping.
     @discardableResult
     public func step() -> Float {

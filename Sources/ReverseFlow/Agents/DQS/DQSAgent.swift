@@ -21,12 +21,8 @@ import TensorCore
 /// η = 0 from initial noise seeded by the state. No exploration noise is added.
 public final class DQSAgent: Agent {
     public struct Settings: Sendable, Equatable {
-        public var critic: TwinCritic.Settings
-        public var actorWidth: Int
-        public var actorBlocks: Int
-        public var embeddingSize: Int
-        public var actorLearningRate: Float
-        public var actorMaxGradNorm: Float?
+        /// The critic and the actor network (`critic:`, `actor:`), with DQS's own gradient clips.
+        public var networks: NetworkSettings
         /// Euler–Maruyama steps N.
         public var steps: Int
         public var schedule: VESchedule
@@ -41,12 +37,9 @@ public final class DQSAgent: Agent {
         public var temperatureFinal: Float
         public var temperatureSteps: Int
 
-        public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int, actorLearningRate: Float,
-                    actorMaxGradNorm: Float?, steps: Int, schedule: VESchedule, diffusionScale: Float, samples: Int,
+        public init(networks: NetworkSettings, steps: Int, schedule: VESchedule, diffusionScale: Float, samples: Int,
                     weightOffset: Float, temperatureInitial: Float, temperatureFinal: Float, temperatureSteps: Int) {
-            self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
-            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
-            self.actorMaxGradNorm = actorMaxGradNorm; self.steps = steps; self.schedule = schedule
+            self.networks = networks; self.steps = steps; self.schedule = schedule
             self.diffusionScale = diffusionScale; self.samples = samples; self.weightOffset = weightOffset
             self.temperatureInitial = temperatureInitial; self.temperatureFinal = temperatureFinal
             self.temperatureSteps = temperatureSteps
@@ -66,13 +59,13 @@ public final class DQSAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
+        let networks = settings.networks
         var (actorRNG, criticRNG) = rng.splitActorCritic()
-        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
-                                blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
+        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
         sampler = VESampler(network: network, schedule: settings.schedule, steps: settings.steps)
         estimator = SmoothedScoreEstimator(actionDim: actionSize, samples: settings.samples)
-        actorOptimizer = ActorOptimizer(network, learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm)
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        actorOptimizer = ActorOptimizer(network, settings: networks)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
     }
 
     /// λ after `count` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(count/steps, 1))` (the

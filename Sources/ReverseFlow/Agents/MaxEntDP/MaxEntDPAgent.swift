@@ -18,12 +18,8 @@ import TensorCore
 /// seeded by the state, the one with the largest `min(Q̄₁, Q̄₂)` (target critics, as the reference).
 public final class MaxEntDPAgent: Agent {
     public struct Settings: Sendable, Equatable {
-        public var critic: TwinCritic.Settings
-        public var actorWidth: Int
-        public var actorBlocks: Int
-        public var embeddingSize: Int
-        public var actorLearningRate: Float
-        public var actorMaxGradNorm: Float?
+        /// The critic and the actor network (`critic:`, `actor:`), with MaxEntDP's own gradient clips.
+        public var networks: NetworkSettings
         /// Reverse steps of the sampler.
         public var diffusionSteps: Int
         /// The time range of the cosine schedule.
@@ -41,13 +37,10 @@ public final class MaxEntDPAgent: Agent {
         public var temperatureFinal: Float
         public var temperatureSteps: Int
 
-        public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int,
-                    actorLearningRate: Float, actorMaxGradNorm: Float?, diffusionSteps: Int, tMin: Double, tMax: Double,
+        public init(networks: NetworkSettings, diffusionSteps: Int, tMin: Double, tMax: Double,
                     posteriorSamples: Int, logProbSamples: Int, logProbSteps: Int, evaluationCandidates: Int,
                     temperatureInitial: Float, temperatureFinal: Float, temperatureSteps: Int) {
-            self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
-            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
-            self.actorMaxGradNorm = actorMaxGradNorm; self.diffusionSteps = diffusionSteps
+            self.networks = networks; self.diffusionSteps = diffusionSteps
             self.tMin = tMin; self.tMax = tMax; self.posteriorSamples = posteriorSamples
             self.logProbSamples = logProbSamples; self.logProbSteps = logProbSteps
             self.evaluationCandidates = evaluationCandidates; self.temperatureInitial = temperatureInitial
@@ -71,17 +64,17 @@ public final class MaxEntDPAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
+        let networks = settings.networks
         var (actorRNG, criticRNG) = rng.splitActorCritic()
-        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
-                                blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
         sampler = CosineDiffusionSampler(network: network, grid: CosineDiffusionGrid(
             steps: settings.diffusionSteps, tMin: settings.tMin, tMax: settings.tMax))
         logLikelihoodEstimator = DenoisingLogLikelihood(grid: CosineDiffusionGrid(steps: settings.logProbSteps, tMin: settings.tMin,
                                                                          tMax: settings.tMax),
                                                samples: settings.logProbSamples)
         posterior = TruncatedNoiseTarget(samples: settings.posteriorSamples)
-        actorOptimizer = ActorOptimizer(network, learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm)
+        actorOptimizer = ActorOptimizer(network, settings: networks)
     }
 
     /// λ after `updates` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(updates/steps, 1))`.

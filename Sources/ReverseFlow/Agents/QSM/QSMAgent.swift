@@ -21,12 +21,8 @@ import TensorCore
 /// Evaluation: one sample, no added noise, with the sampler's noise seeded from the state.
 public final class QSMAgent: Agent {
     public struct Settings: Sendable, Equatable {
-        public var critic: TwinCritic.Settings
-        public var actorWidth: Int
-        public var actorBlocks: Int
-        public var embeddingSize: Int
-        public var actorLearningRate: Float
-        public var actorMaxGradNorm: Float?
+        /// The critic and the actor network (`critic:`, `actor:`), with QSM's own gradient clips.
+        public var networks: NetworkSettings
         /// Diffusion steps N.
         public var steps: Int
         public var schedule: NoiseSchedule
@@ -41,12 +37,9 @@ public final class QSMAgent: Agent {
         /// Standard deviation of the noise added to actions when acting.
         public var explorationNoise: Float
 
-        public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int, actorLearningRate: Float,
-                    actorMaxGradNorm: Float?, steps: Int, schedule: NoiseSchedule, temperature: Float, clip: Float?,
+        public init(networks: NetworkSettings, steps: Int, schedule: NoiseSchedule, temperature: Float, clip: Float?,
                     gradientScale: Float, targetNoise: Float, explorationNoise: Float) {
-            self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
-            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
-            self.actorMaxGradNorm = actorMaxGradNorm; self.steps = steps; self.schedule = schedule
+            self.networks = networks; self.steps = steps; self.schedule = schedule
             self.temperature = temperature; self.clip = clip; self.gradientScale = gradientScale
             self.targetNoise = targetNoise; self.explorationNoise = explorationNoise
         }
@@ -62,12 +55,12 @@ public final class QSMAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
+        let networks = settings.networks
         var (actorRNG, criticRNG) = rng.splitActorCritic()
-        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
-                                blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
+        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
         sampler = AncestralSampler(network: network, schedule: settings.schedule, steps: settings.steps, clip: settings.clip)
-        actorOptimizer = ActorOptimizer(network, learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm)
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        actorOptimizer = ActorOptimizer(network, settings: networks)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
     }
 
     public func act(observations: Tensor, deterministic: Bool, rng: inout RandomStream) -> Tensor {

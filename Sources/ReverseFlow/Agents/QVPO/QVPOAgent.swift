@@ -29,12 +29,9 @@ public final class QVPOAgent: Agent {
     }
 
     public struct Settings: Sendable, Equatable {
-        public var critic: TwinCritic.Settings
-        public var actorWidth: Int
-        public var actorLayers: Int
-        public var embeddingSize: Int
-        public var actorLearningRate: Float
-        public var actorMaxGradNorm: Float?
+        /// The critic and the actor network (`critic:`, `actor:`), with QVPO's own gradient clips and
+        /// its Mish critic; `networks.actorBlocks` is the number of its policy's layers.
+        public var networks: NetworkSettings
         public var diffusionSteps: Int
         public var noiseRatio: Float
         public var behaviorSamples: Int
@@ -52,14 +49,11 @@ public final class QVPOAgent: Agent {
         public var entropyAlpha: Float
         public var entropySamples: Int
 
-        public init(critic: TwinCritic.Settings, actorWidth: Int, actorLayers: Int, embeddingSize: Int,
-                    actorLearningRate: Float, actorMaxGradNorm: Float?, diffusionSteps: Int, noiseRatio: Float,
+        public init(networks: NetworkSettings, diffusionSteps: Int, noiseRatio: Float,
                     behaviorSamples: Int, targetSamples: Int, evaluationSamples: Int, trainingSamples: Int,
                     epsGreedy: Float, emaMean: Float, emaStd: Float, bestActions: BestActions, actionLearningRate: Float,
                     actionGradientSteps: Int, actionGradNormPerDimension: Float, entropyAlpha: Float, entropySamples: Int) {
-            self.critic = critic; self.actorWidth = actorWidth; self.actorLayers = actorLayers
-            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
-            self.actorMaxGradNorm = actorMaxGradNorm; self.diffusionSteps = diffusionSteps; self.noiseRatio = noiseRatio
+            self.networks = networks; self.diffusionSteps = diffusionSteps; self.noiseRatio = noiseRatio
             self.behaviorSamples = behaviorSamples; self.targetSamples = targetSamples
             self.evaluationSamples = evaluationSamples; self.trainingSamples = trainingSamples
             self.epsGreedy = epsGreedy; self.emaMean = emaMean; self.emaStd = emaStd; self.bestActions = bestActions
@@ -96,13 +90,14 @@ public final class QVPOAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
+        let networks = settings.networks
         var (actorRNG, criticRNG) = rng.splitActorCritic()
-        network = QVPONetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
-                              layers: settings.actorLayers, embeddingSize: settings.embeddingSize, rng: &actorRNG)
+        network = QVPONetwork(stateDim: observationSize, actionDim: actionSize, width: networks.actorWidth,
+                              layers: networks.actorBlocks, embeddingSize: networks.embeddingSize, rng: &actorRNG)
         targetNetwork = network.copy()
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
         diffusion = QVPODiffusion(network: network, steps: settings.diffusionSteps, noiseRatio: settings.noiseRatio)
-        actorOptimizer = ActorOptimizer(network, learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm)
+        actorOptimizer = ActorOptimizer(network, settings: networks)
         onlineList = ParameterList(network)
         targetList = ParameterList(targetNetwork)
     }
@@ -207,7 +202,7 @@ public final class QVPOAgent: Agent {
         let (loss, norm) = actorStep(states: states, actions: actions, weights: rowWeights, rng: &lossRNG)
 
         // 6. Target policy.
-        polyakUpdate(target: targetList, online: onlineList, tau: settings.critic.tau)
+        polyakUpdate(target: targetList, online: onlineList, tau: settings.networks.critic.tau)
         return [
             "critic/loss": Double(c.loss), "critic/grad_norm": Double(c.gradientNorm), "critic/target_mean": Double(c.targetMean),
             "actor/loss": loss, "actor/grad_norm": Double(norm),
