@@ -191,8 +191,7 @@ import Testing
     @Test(arguments: [false, true])
     func rfmAgentUpdatesAndActsOnTheDeviceLikeTheCPU(diffusion: Bool) {
         let settings = RFMAgent.Settings(
-            critic: .init(hidden: [32, 32], learningRate: 3e-4, maxGradNorm: 10, discount: 0.99, tau: 0.005),
-            actorWidth: 32, actorBlocks: 2, embeddingSize: 16, actorLearningRate: 3e-4, actorMaxGradNorm: 10, flowSteps: 3,
+            networks: Self.smallNetworks(blocks: 2), flowSteps: 3,
             integrator: .euler, tMin: 0.01, posteriorSamples: 8, controlVariate: .paper, trainingParticles: 4, actingParticles: 4,
             evaluationParticles: 4, temperatureInitial: 0.05, temperatureFinal: 0.05, temperatureSteps: 1,
             diffusion: diffusion ? .init(steps: 5, schedule: .vp(), sampler: .ddpm, clipDenoised: 1) : nil)
@@ -238,6 +237,12 @@ import Testing
 
     static let smallCritic = TwinCritic.Settings(hidden: [32, 32], learningRate: 3e-4, maxGradNorm: 10, discount: 0.99, tau: 0.005)
 
+    /// The small critic and an actor of width 32 with `blocks` blocks (QVPO: layers).
+    static func smallNetworks(blocks: Int, critic: TwinCritic.Settings = smallCritic) -> NetworkSettings {
+        NetworkSettings(critic: critic, actorWidth: 32, actorBlocks: blocks, embeddingSize: 16, actorLearningRate: 3e-4,
+                        actorMaxGradNorm: 10)
+    }
+
     /// SAC: next-action sampling, the TD step with the entropy bonus, the reparameterised actor
     /// step (tanh-Gaussian kernels), the temperature step.
     @Test func sacUpdatesAndActsOnTheDeviceLikeTheCPU() {
@@ -249,16 +254,14 @@ import Testing
     /// QSM: the reference's ancestral sampler with clipping, noised targets, the critic's mean
     /// action gradient as the score target, state-seeded evaluation noise.
     @Test func qsmUpdatesAndActsOnTheDeviceLikeTheCPU() {
-        let settings = QSMAgent.Settings(critic: Self.smallCritic, actorWidth: 32, actorBlocks: 1, embeddingSize: 16,
-                                         actorLearningRate: 3e-4, actorMaxGradNorm: 10, steps: 5, schedule: .vp(), temperature: 1,
+        let settings = QSMAgent.Settings(networks: Self.smallNetworks(blocks: 1), steps: 5, schedule: .vp(), temperature: 1,
                                          clip: 1, gradientScale: 1, targetNoise: 0.1, explorationNoise: 0.1)
         compareOnDevice({ QSMAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 13)
     }
 
     /// DQS: the VE sampler, the smoothed-score estimator's chunks, weighted regression.
     @Test func dqsUpdatesAndActsOnTheDeviceLikeTheCPU() {
-        let settings = DQSAgent.Settings(critic: Self.smallCritic, actorWidth: 32, actorBlocks: 1, embeddingSize: 16,
-                                         actorLearningRate: 3e-4, actorMaxGradNorm: 10, steps: 5,
+        let settings = DQSAgent.Settings(networks: Self.smallNetworks(blocks: 1), steps: 5,
                                          schedule: VESchedule(sigmaMin: 0.01, sigmaMax: 1), diffusionScale: 1, samples: 8,
                                          weightOffset: 0.01, temperatureInitial: 0.1, temperatureFinal: 0.1, temperatureSteps: 1)
         compareOnDevice({ DQSAgent(observationSize: 5, actionSize: 2, settings: settings, rng: &$0) }, seed: 14)
@@ -271,8 +274,7 @@ import Testing
     func qvpoUpdatesAndActsOnTheDeviceLikeTheCPU(bestActions: QVPOAgent.BestActions) {
         var critic = Self.smallCritic
         critic.activation = .mish
-        let settings = QVPOAgent.Settings(critic: critic, actorWidth: 32, actorLayers: 2, embeddingSize: 16, actorLearningRate: 3e-4,
-                                          actorMaxGradNorm: 10, diffusionSteps: 5, noiseRatio: 1, behaviorSamples: 4,
+        let settings = QVPOAgent.Settings(networks: Self.smallNetworks(blocks: 2, critic: critic), diffusionSteps: 5, noiseRatio: 1, behaviorSamples: 4,
                                           targetSamples: 4, evaluationSamples: 4, trainingSamples: 4, epsGreedy: 0, emaMean: 0.05,
                                           emaStd: 0.05, bestActions: bestActions, actionLearningRate: 0.03, actionGradientSteps: 2,
                                           actionGradNormPerDimension: 0.1, entropyAlpha: 0.01, entropySamples: 2)
@@ -282,8 +284,7 @@ import Testing
     /// MaxEntDP: the cosine DDPM, the truncated-noise posterior (its draws made on the host), the
     /// denoising log-likelihood with clipped clean predictions, the entropy backup.
     @Test func maxEntDPUpdatesAndActsOnTheDeviceLikeTheCPU() {
-        let settings = MaxEntDPAgent.Settings(critic: Self.smallCritic, actorWidth: 32, actorBlocks: 1, embeddingSize: 16,
-                                              actorLearningRate: 3e-4, actorMaxGradNorm: 10, diffusionSteps: 5, tMin: 0.001,
+        let settings = MaxEntDPAgent.Settings(networks: Self.smallNetworks(blocks: 1), diffusionSteps: 5, tMin: 0.001,
                                               tMax: CosineDiffusionGrid.defaultTMax(betaMax: 999), posteriorSamples: 8,
                                               logProbSamples: 4, logProbSteps: 5, evaluationCandidates: 4, temperatureInitial: 0.02,
                                               temperatureFinal: 0.02, temperatureSteps: 1)

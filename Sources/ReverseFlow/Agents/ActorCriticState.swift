@@ -20,6 +20,17 @@ public enum ActorCriticState {
         return s
     }
 
+    /// The scalars of an agent whose own state is its update count: `agent.updates` besides
+    /// those of ``scalars(optimizer:critic:agent:)``.
+    public static func scalars(optimizer: Adam, critic: TwinCritic, updates: Int) -> [String: Double] {
+        scalars(optimizer: optimizer, critic: critic, agent: ["updates": Double(updates)])
+    }
+
+    /// Restores what ``scalars(optimizer:critic:updates:)`` saved and returns the update count.
+    public static func restoreUpdates(_ s: [String: Double], optimizer: Adam, critic: TwinCritic) throws -> Int {
+        Int(try restore(s, optimizer: optimizer, critic: critic, agentKeys: ["updates"])["updates"]!)
+    }
+
     /// Restores what ``scalars(optimizer:critic:agent:)`` saved and returns the agent's own
     /// values for `agentKeys`; a missing key is an error naming it.
     @discardableResult

@@ -26,6 +26,15 @@ struct NoiseSource {
     /// The shared stream's current state (nil for per-row noise).
     var stream: RandomStream? { shared }
 
+    /// Runs `draw` with noise from `rng`, then moves `rng` on past what it drew (so the caller's
+    /// next draws follow the sampler's, as with one stream throughout).
+    static func drawing<Result>(from rng: inout RandomStream, _ draw: (inout NoiseSource) -> Result) -> Result {
+        var noise = NoiseSource(rng)
+        let result = draw(&noise)
+        rng = noise.stream!
+        return result
+    }
+
     /// Fills `t` `[B, d]` with standard normals.
     mutating func fill(_ t: Tensor) {
         if shared != nil {

@@ -60,7 +60,8 @@ import Testing
         unclipped.maxGradNorm = nil
         let rfm = try RFMAgent.Settings(from: ConfigDecoder(paper))
         #expect(rfm == RFMAgent.Settings(
-            critic: critic, actorWidth: 256, actorBlocks: 2, embeddingSize: 128, actorLearningRate: 0.0003, actorMaxGradNorm: 10,
+            networks: NetworkSettings(critic: critic, actorWidth: 256, actorBlocks: 2, embeddingSize: 128, actorLearningRate: 0.0003,
+                                      actorMaxGradNorm: 10),
             flowSteps: 10, integrator: .euler, tMin: 0.01, posteriorSamples: 100, controlVariate: .paper, trainingParticles: 32,
             actingParticles: 32, evaluationParticles: 32, temperatureInitial: 0.02, temperatureFinal: 0.02, temperatureSteps: 250000))
         let diffusion = try RFMAgent.Settings(from: ConfigDecoder(paper.overriding(["rfm.policy=diffusion", "rfm.estimator=fixed"])))
@@ -73,8 +74,8 @@ import Testing
         #expect(maxentdp.tMax == CosineDiffusionGrid.defaultTMax(betaMax: 999) && maxentdp.posteriorSamples == 500)
         #expect(try MaxEntDPAgent.Settings(from: ConfigDecoder(paper.overriding(["maxentdp.t_max=0.5"]))).tMax == 0.5)
         let qvpo = try QVPOAgent.Settings(from: ConfigDecoder(paper))
-        #expect(qvpo.critic.activation == .mish && qvpo.critic.maxGradNorm == nil && qvpo.bestActions == .sampled)
-        #expect(qvpo.actorLayers == 2 && qvpo.trainingSamples == 64 && qvpo.actionGradNormPerDimension == 0.1)
+        #expect(qvpo.networks.critic.activation == .mish && qvpo.networks.critic.maxGradNorm == nil && qvpo.bestActions == .sampled)
+        #expect(qvpo.networks.actorBlocks == 2 && qvpo.trainingSamples == 64 && qvpo.actionGradNormPerDimension == 0.1)
         let dqs = try DQSAgent.Settings(from: ConfigDecoder(paper))
         #expect(dqs.schedule == VESchedule(sigmaMin: 0.00001, sigmaMax: 1) && dqs.samples == 1000 && dqs.weightOffset == 0.001)
         let qsm = try QSMAgent.Settings(from: ConfigDecoder(paper))

@@ -92,7 +92,7 @@ import TensorCore
         let batch = BaselineFixture.batch()
         let rng = RandomStream(seed: 3)
         var nextRNG = rng.split(3)
-        let lambda = agent.temperature, gamma = agent.settings.critic.discount
+        let lambda = agent.temperature, gamma = agent.settings.networks.critic.discount
         let nextActions = agent.sampler.sample(states: batch.nextObservations, particles: 1, temperature: lambda,
                                                rng: &nextRNG).copy()
         let q = Tensor(rows: batch.size, cols: 1)

@@ -6,8 +6,8 @@ import TensorCore
 
 @Suite struct DQSAgentTests {
     static func settings(samples: Int = 16, temperature: (Float, Float) = (0.05, 0.05), diffusionScale: Float = 1) -> DQSAgent.Settings {
-        DQSAgent.Settings(critic: AgentTestSupport.critic, actorWidth: 16, actorBlocks: 1, embeddingSize: 8, actorLearningRate: 3e-4,
-                          actorMaxGradNorm: 10, steps: 5, schedule: VESchedule(sigmaMin: 1e-5, sigmaMax: 1),
+        DQSAgent.Settings(networks: NetworkSettings(critic: AgentTestSupport.critic, actorWidth: 16, actorBlocks: 1, embeddingSize: 8,
+                                                    actorLearningRate: 3e-4, actorMaxGradNorm: 10), steps: 5, schedule: VESchedule(sigmaMin: 1e-5, sigmaMax: 1),
                           diffusionScale: diffusionScale, samples: samples, weightOffset: 1e-3,
                           temperatureInitial: temperature.0, temperatureFinal: temperature.1, temperatureSteps: 100)
     }

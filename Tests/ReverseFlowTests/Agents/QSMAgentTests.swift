@@ -6,8 +6,8 @@ import TensorCore
 
 @Suite struct QSMAgentTests {
     static func settings(clip: Float? = 1, temperature: Float = 1, explorationNoise: Float = 0.1) -> QSMAgent.Settings {
-        QSMAgent.Settings(critic: AgentTestSupport.critic, actorWidth: 16, actorBlocks: 1, embeddingSize: 8, actorLearningRate: 3e-4,
-                          actorMaxGradNorm: 10, steps: 5, schedule: .vp(betaMin: 0.1, betaMax: 10), temperature: temperature,
+        QSMAgent.Settings(networks: NetworkSettings(critic: AgentTestSupport.critic, actorWidth: 16, actorBlocks: 1, embeddingSize: 8,
+                                                    actorLearningRate: 3e-4, actorMaxGradNorm: 10), steps: 5, schedule: .vp(betaMin: 0.1, betaMax: 10), temperature: temperature,
                           clip: clip, gradientScale: 50, targetNoise: 0.1, explorationNoise: explorationNoise)
     }
 

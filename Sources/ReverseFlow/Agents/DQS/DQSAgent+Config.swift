@@ -25,15 +25,12 @@ extension DQSAgent.Settings: Decodable {
     /// The shared networks with DQS's own clips, and the `dqs:` section; `sigma_min` must be
     /// below `sigma_max`.
     public init(from decoder: Decoder) throws {
-        let networks = try NetworkSettings(from: decoder), dqs = try decoder.section("dqs")
+        let networks = try NetworkSettings(from: decoder, clipsOf: "dqs"), dqs = try decoder.section("dqs")
         let sigmaMin: Double = try dqs["sigma_min"], sigmaMax: Double = try dqs["sigma_max"]
         guard sigmaMin < sigmaMax else {
             throw ConfigError("config key 'dqs.sigma_min' (\(sigmaMin)) must be below 'dqs.sigma_max' (\(sigmaMax))")
         }
-        self.init(critic: networks.critic(maxGradNorm: try dqs["critic_max_grad_norm"]), actorWidth: networks.actorWidth,
-                  actorBlocks: networks.actorBlocks, embeddingSize: networks.embeddingSize,
-                  actorLearningRate: networks.actorLearningRate, actorMaxGradNorm: try dqs["actor_max_grad_norm"],
-                  steps: try dqs["steps"], schedule: VESchedule(sigmaMin: sigmaMin, sigmaMax: sigmaMax),
+        self.init(networks: networks, steps: try dqs["steps"], schedule: VESchedule(sigmaMin: sigmaMin, sigmaMax: sigmaMax),
                   diffusionScale: try dqs["diffusion_scale"], samples: try dqs["posterior_samples"],
                   weightOffset: try dqs["weight_offset"], temperatureInitial: try dqs["temperature"],
                   temperatureFinal: try dqs["temperature_final"], temperatureSteps: try dqs["temperature_steps"])

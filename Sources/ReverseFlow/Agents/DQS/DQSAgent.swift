@@ -21,12 +21,8 @@ import TensorCore
 /// η = 0 from initial noise seeded by the state. No exploration noise is added.
 public final class DQSAgent: Agent {
     public struct Settings: Sendable, Equatable {
-        public var critic: TwinCritic.Settings
-        public var actorWidth: Int
-        public var actorBlocks: Int
-        public var embeddingSize: Int
-        public var actorLearningRate: Float
-        public var actorMaxGradNorm: Float?
+        /// The critic and the actor network (`critic:`, `actor:`), with DQS's own gradient clips.
+        public var networks: NetworkSettings
         /// Euler–Maruyama steps N.
         public var steps: Int
         public var schedule: VESchedule
@@ -41,12 +37,9 @@ public final class DQSAgent: Agent {
         public var temperatureFinal: Float
         public var temperatureSteps: Int
 
-        public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int, actorLearningRate: Float,
-                    actorMaxGradNorm: Float?, steps: Int, schedule: VESchedule, diffusionScale: Float, samples: Int,
+        public init(networks: NetworkSettings, steps: Int, schedule: VESchedule, diffusionScale: Float, samples: Int,
                     weightOffset: Float, temperatureInitial: Float, temperatureFinal: Float, temperatureSteps: Int) {
-            self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
-            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
-            self.actorMaxGradNorm = actorMaxGradNorm; self.steps = steps; self.schedule = schedule
+            self.networks = networks; self.steps = steps; self.schedule = schedule
             self.diffusionScale = diffusionScale; self.samples = samples; self.weightOffset = weightOffset
             self.temperatureInitial = temperatureInitial; self.temperatureFinal = temperatureFinal
             self.temperatureSteps = temperatureSteps
@@ -58,9 +51,7 @@ public final class DQSAgent: Agent {
     public let network: PolicyNetwork
     public let estimator: SmoothedScoreEstimator
     let sampler: VESampler
-    let gradients: PolicyNetwork
-    let gradientList: ParameterList
-    let optimizer: Adam
+    let actorOptimizer: ActorOptimizer<PolicyNetwork>
     /// Updates taken (drives the temperature schedule).
     public private(set) var updates = 0
     private let cache = PolicyNetwork.Cache()
@@ -68,16 +59,13 @@ public final class DQSAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        var actorRNG = rng.split(1), criticRNG = rng.split(2)
-        rng = rng.split(3)
-        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
-                                blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
+        let networks = settings.networks
+        var (actorRNG, criticRNG) = rng.splitActorCritic()
+        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
         sampler = VESampler(network: network, schedule: settings.schedule, steps: settings.steps)
         estimator = SmoothedScoreEstimator(actionDim: actionSize, samples: settings.samples)
-        gradients = network.zerosLike()
-        gradientList = ParameterList(gradients)
-        optimizer = Adam(for: network, settings: .init(learningRate: settings.actorLearningRate))
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        actorOptimizer = ActorOptimizer(network, settings: networks)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
     }
 
     /// λ after `count` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(count/steps, 1))` (the
@@ -95,9 +83,9 @@ public final class DQSAgent: Agent {
             var noise = NoiseSource(seededBy: observations, width: critic.actionDim)
             x = sampler.sample(states: observations, temperature: lambda, diffusionScale: 0, noise: &noise)
         } else {
-            var noise = NoiseSource(rng)
-            x = sampler.sample(states: observations, temperature: lambda, diffusionScale: settings.diffusionScale, noise: &noise)
-            rng = noise.stream!
+            x = NoiseSource.drawing(from: &rng) { noise in
+                sampler.sample(states: observations, temperature: lambda, diffusionScale: settings.diffusionScale, noise: &noise)
+            }
         }
         Kernels.tanh(x, into: x)
         return x
@@ -146,8 +134,8 @@ public final class DQSAgent: Agent {
         Kernels.scale(weights, by: 2 / Float(b * d), into: weights)
         Kernels.broadcastColumn(weights, into: scratch)
         Kernels.multiply(dOut, scratch, into: dOut)
-        network.backward(dOut, cache: cache, gradients: gradients)
-        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
+        network.backward(dOut, cache: cache, gradients: actorOptimizer.gradients)
+        let norm = actorOptimizer.step()
 
         // 3. Critic.
         let c = critic.update(states: batch.observations, actions: batch.actions, rewards: batch.rewards,
@@ -162,15 +150,11 @@ public final class DQSAgent: Agent {
         ]
     }
 
-    public var stateTensors: ParameterList {
-        ActorCriticState.tensors(actor: network, optimizer: optimizer, critic: critic)
-    }
+    public var stateTensors: ParameterList { ActorCriticState.tensors(actor: network, optimizer: actorOptimizer.adam, critic: critic) }
 
-    public var stateScalars: [String: Double] {
-        ActorCriticState.scalars(optimizer: optimizer, critic: critic, agent: ["updates": Double(updates)])
-    }
+    public var stateScalars: [String: Double] { ActorCriticState.scalars(optimizer: actorOptimizer.adam, critic: critic, updates: updates) }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        updates = Int(try ActorCriticState.restore(s, optimizer: optimizer, critic: critic, agentKeys: ["updates"])["updates"]!)
+        updates = try ActorCriticState.restoreUpdates(s, optimizer: actorOptimizer.adam, critic: critic)
     }
 }

@@ -30,12 +30,9 @@ extension MaxEntDPAgent.Settings: Decodable {
     /// is where the cosine schedule's β reaches `cosine_beta_max` (the reference's `_cosine_t_max`);
     /// a given one is read as a `Float`, as the reference's config holds it.
     public init(from decoder: Decoder) throws {
-        let networks = try NetworkSettings(from: decoder), m = try decoder.section("maxentdp")
+        let networks = try NetworkSettings(from: decoder, clipsOf: "maxentdp"), m = try decoder.section("maxentdp")
         let givenTMax: Float? = try m["t_max"], betaMax: Double = try m["cosine_beta_max"]
-        self.init(critic: networks.critic(maxGradNorm: try m["critic_max_grad_norm"]), actorWidth: networks.actorWidth,
-                  actorBlocks: networks.actorBlocks, embeddingSize: networks.embeddingSize,
-                  actorLearningRate: networks.actorLearningRate, actorMaxGradNorm: try m["actor_max_grad_norm"],
-                  diffusionSteps: try m["diffusion_steps"], tMin: try m["t_min"],
+        self.init(networks: networks, diffusionSteps: try m["diffusion_steps"], tMin: try m["t_min"],
                   tMax: givenTMax.map(Double.init) ?? CosineDiffusionGrid.defaultTMax(betaMax: betaMax),
                   posteriorSamples: try m["posterior_samples"], logProbSamples: try m["log_prob_samples"],
                   logProbSteps: try m["log_prob_steps"], evaluationCandidates: try m["eval_candidates"],

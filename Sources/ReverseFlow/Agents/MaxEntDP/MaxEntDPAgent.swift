@@ -18,12 +18,8 @@ import TensorCore
 /// seeded by the state, the one with the largest `min(Q̄₁, Q̄₂)` (target critics, as the reference).
 public final class MaxEntDPAgent: Agent {
     public struct Settings: Sendable, Equatable {
-        public var critic: TwinCritic.Settings
-        public var actorWidth: Int
-        public var actorBlocks: Int
-        public var embeddingSize: Int
-        public var actorLearningRate: Float
-        public var actorMaxGradNorm: Float?
+        /// The critic and the actor network (`critic:`, `actor:`), with MaxEntDP's own gradient clips.
+        public var networks: NetworkSettings
         /// Reverse steps of the sampler.
         public var diffusionSteps: Int
         /// The time range of the cosine schedule.
@@ -41,13 +37,10 @@ public final class MaxEntDPAgent: Agent {
         public var temperatureFinal: Float
         public var temperatureSteps: Int
 
-        public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int,
-                    actorLearningRate: Float, actorMaxGradNorm: Float?, diffusionSteps: Int, tMin: Double, tMax: Double,
+        public init(networks: NetworkSettings, diffusionSteps: Int, tMin: Double, tMax: Double,
                     posteriorSamples: Int, logProbSamples: Int, logProbSteps: Int, evaluationCandidates: Int,
                     temperatureInitial: Float, temperatureFinal: Float, temperatureSteps: Int) {
-            self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
-            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
-            self.actorMaxGradNorm = actorMaxGradNorm; self.diffusionSteps = diffusionSteps
+            self.networks = networks; self.diffusionSteps = diffusionSteps
             self.tMin = tMin; self.tMax = tMax; self.posteriorSamples = posteriorSamples
             self.logProbSamples = logProbSamples; self.logProbSteps = logProbSteps
             self.evaluationCandidates = evaluationCandidates; self.temperatureInitial = temperatureInitial
@@ -61,9 +54,7 @@ public final class MaxEntDPAgent: Agent {
     public let sampler: CosineDiffusionSampler
     public let logLikelihoodEstimator: DenoisingLogLikelihood
     public let posterior: TruncatedNoiseTarget
-    let gradients: PolicyNetwork
-    let gradientList: ParameterList
-    let optimizer: Adam
+    let actorOptimizer: ActorOptimizer<PolicyNetwork>
     /// Updates taken (drives the temperature schedule).
     public private(set) var updates = 0
     private let cache = PolicyNetwork.Cache()
@@ -73,20 +64,17 @@ public final class MaxEntDPAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        var actorRNG = rng.split(1), criticRNG = rng.split(2)
-        rng = rng.split(3)
-        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
-                                blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        let networks = settings.networks
+        var (actorRNG, criticRNG) = rng.splitActorCritic()
+        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
         sampler = CosineDiffusionSampler(network: network, grid: CosineDiffusionGrid(
             steps: settings.diffusionSteps, tMin: settings.tMin, tMax: settings.tMax))
         logLikelihoodEstimator = DenoisingLogLikelihood(grid: CosineDiffusionGrid(steps: settings.logProbSteps, tMin: settings.tMin,
                                                                          tMax: settings.tMax),
                                                samples: settings.logProbSamples)
         posterior = TruncatedNoiseTarget(samples: settings.posteriorSamples)
-        gradients = network.zerosLike()
-        gradientList = ParameterList(gradients)
-        optimizer = Adam(for: network, settings: .init(learningRate: settings.actorLearningRate))
+        actorOptimizer = ActorOptimizer(network, settings: networks)
     }
 
     /// λ after `updates` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(updates/steps, 1))`.
@@ -105,13 +93,9 @@ public final class MaxEntDPAgent: Agent {
         }
         // Best of P candidates per state under the target critics, the noise seeded by the state.
         let p = settings.evaluationCandidates
-        let state = workspace.matrix(1, observations.cols), q = workspace.matrix(p, 1), picked = workspace.matrix(1, d)
-        let pick = picksBySize.indices(count: 1, on: q.device)
-        for (i, var stream) in StateSeededStreams.perRow(observations, purpose: .maxEntDPEvaluation).enumerated() {
-            Kernels.copy(observations.rows(i..<(i + 1)), into: state.matrix)
-            let candidates = sampler.sample(states: state, particles: p, temperature: temperature, rng: &stream)
-            critic.pickBest(of: candidates, states: state, particles: p, scoring: .targetMinimum, values: q, picks: pick, into: picked)
-            Kernels.copy(picked.matrix, into: actions.rows(i..<(i + 1)))
+        critic.pickBestPerState(observations, purpose: .maxEntDPEvaluation, candidates: p, scoring: .targetMinimum,
+                                workspace: workspace, picks: picksBySize, into: actions) { state, stream in
+            sampler.sample(states: state, particles: p, temperature: temperature, rng: &stream)
         }
         return actions
     }
@@ -148,11 +132,8 @@ public final class MaxEntDPAgent: Agent {
                               nextValueBonus: bonus)
 
         // 4. Actor regression onto ε̂.
-        let prediction = network.forward(states: batch.observations, latents: xt, times: logSNR, temperature: lambda, cache: cache)
-        let dOut = workspace.matrix(b, d)
-        let loss = meanSquaredErrorGradient(prediction: prediction, target: estimate.noise, into: dOut)
-        network.backward(dOut, cache: cache, gradients: gradients)
-        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
+        let (loss, norm) = actorOptimizer.regress(states: batch.observations, latents: xt, times: logSNR, temperature: lambda,
+                                                  onto: estimate.noise, cache: cache, workspace: workspace)
         updates += 1
         return [
             "critic/loss": Double(c.loss), "critic/grad_norm": Double(c.gradientNorm), "critic/target_mean": Double(c.targetMean),
@@ -172,15 +153,11 @@ public final class MaxEntDPAgent: Agent {
         return out
     }
 
-    public var stateTensors: ParameterList {
-        ActorCriticState.tensors(actor: network, optimizer: optimizer, critic: critic)
-    }
+    public var stateTensors: ParameterList { ActorCriticState.tensors(actor: network, optimizer: actorOptimizer.adam, critic: critic) }
 
-    public var stateScalars: [String: Double] {
-        ActorCriticState.scalars(optimizer: optimizer, critic: critic, agent: ["updates": Double(updates)])
-    }
+    public var stateScalars: [String: Double] { ActorCriticState.scalars(optimizer: actorOptimizer.adam, critic: critic, updates: updates) }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        updates = Int(try ActorCriticState.restore(s, optimizer: optimizer, critic: critic, agentKeys: ["updates"])["updates"]!)
+        updates = try ActorCriticState.restoreUpdates(s, optimizer: actorOptimizer.adam, critic: critic)
     }
 }

@@ -25,13 +25,10 @@ extension QSMAgent.Settings: Decodable {
     /// The shared networks with QSM's own clips, and the `qsm:` section (`schedule` has the one
     /// choice `vp`, with `beta_min` and `beta_max`).
     public init(from decoder: Decoder) throws {
-        let networks = try NetworkSettings(from: decoder), qsm = try decoder.section("qsm")
+        let networks = try NetworkSettings(from: decoder, clipsOf: "qsm"), qsm = try decoder.section("qsm")
         let family: String = try qsm["schedule"]
         guard family == "vp" else { throw ConfigError("config key 'qsm.schedule' must be vp, got '\(family)'") }
-        self.init(critic: networks.critic(maxGradNorm: try qsm["critic_max_grad_norm"]), actorWidth: networks.actorWidth,
-                  actorBlocks: networks.actorBlocks, embeddingSize: networks.embeddingSize,
-                  actorLearningRate: networks.actorLearningRate, actorMaxGradNorm: try qsm["actor_max_grad_norm"],
-                  steps: try qsm["steps"], schedule: .vp(betaMin: try qsm["beta_min"], betaMax: try qsm["beta_max"]),
+        self.init(networks: networks, steps: try qsm["steps"], schedule: .vp(betaMin: try qsm["beta_min"], betaMax: try qsm["beta_max"]),
                   temperature: try qsm["temperature"], clip: try qsm["clip"], gradientScale: try qsm["gradient_scale"],
                   targetNoise: try qsm["target_noise"], explorationNoise: try qsm["exploration_noise"])
     }

@@ -21,12 +21,8 @@ import TensorCore
 /// Evaluation: one sample, no added noise, with the sampler's noise seeded from the state.
 public final class QSMAgent: Agent {
     public struct Settings: Sendable, Equatable {
-        public var critic: TwinCritic.Settings
-        public var actorWidth: Int
-        public var actorBlocks: Int
-        public var embeddingSize: Int
-        public var actorLearningRate: Float
-        public var actorMaxGradNorm: Float?
+        /// The critic and the actor network (`critic:`, `actor:`), with QSM's own gradient clips.
+        public var networks: NetworkSettings
         /// Diffusion steps N.
         public var steps: Int
         public var schedule: NoiseSchedule
@@ -41,12 +37,9 @@ public final class QSMAgent: Agent {
         /// Standard deviation of the noise added to actions when acting.
         public var explorationNoise: Float
 
-        public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int, actorLearningRate: Float,
-                    actorMaxGradNorm: Float?, steps: Int, schedule: NoiseSchedule, temperature: Float, clip: Float?,
+        public init(networks: NetworkSettings, steps: Int, schedule: NoiseSchedule, temperature: Float, clip: Float?,
                     gradientScale: Float, targetNoise: Float, explorationNoise: Float) {
-            self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
-            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
-            self.actorMaxGradNorm = actorMaxGradNorm; self.steps = steps; self.schedule = schedule
+            self.networks = networks; self.steps = steps; self.schedule = schedule
             self.temperature = temperature; self.clip = clip; self.gradientScale = gradientScale
             self.targetNoise = targetNoise; self.explorationNoise = explorationNoise
         }
@@ -56,23 +49,18 @@ public final class QSMAgent: Agent {
     public let critic: TwinCritic
     public let network: PolicyNetwork
     let sampler: AncestralSampler
-    let gradients: PolicyNetwork
-    let gradientList: ParameterList
-    let optimizer: Adam
+    let actorOptimizer: ActorOptimizer<PolicyNetwork>
     private let cache = PolicyNetwork.Cache()
     private let workspace = Workspace()
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        var actorRNG = rng.split(1), criticRNG = rng.split(2)
-        rng = rng.split(3)
-        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
-                                blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
+        let networks = settings.networks
+        var (actorRNG, criticRNG) = rng.splitActorCritic()
+        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
         sampler = AncestralSampler(network: network, schedule: settings.schedule, steps: settings.steps, clip: settings.clip)
-        gradients = network.zerosLike()
-        gradientList = ParameterList(gradients)
-        optimizer = Adam(for: network, settings: .init(learningRate: settings.actorLearningRate))
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        actorOptimizer = ActorOptimizer(network, settings: networks)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
     }
 
     public func act(observations: Tensor, deterministic: Bool, rng: inout RandomStream) -> Tensor {
@@ -80,9 +68,9 @@ public final class QSMAgent: Agent {
             var noise = NoiseSource(seededBy: observations, width: critic.actionDim)
             return sampler.sample(states: observations, temperature: settings.temperature, noise: &noise)
         }
-        var noise = NoiseSource(rng)
-        let actions = sampler.sample(states: observations, temperature: settings.temperature, noise: &noise)
-        rng = noise.stream!
+        let actions = NoiseSource.drawing(from: &rng) { noise in
+            sampler.sample(states: observations, temperature: settings.temperature, noise: &noise)
+        }
         workspace.reset()
         perturb(actions, std: settings.explorationNoise, rng: &rng)
         return actions
@@ -103,9 +91,9 @@ public final class QSMAgent: Agent {
         rng = rng.split(3)
         workspace.reset()
         // 1–2. Critic, with noised next actions from the current policy.
-        var noise = NoiseSource(nextRNG)
-        let nextActions = sampler.sample(states: batch.nextObservations, temperature: tau, noise: &noise)
-        nextRNG = noise.stream!
+        let nextActions = NoiseSource.drawing(from: &nextRNG) { noise in
+            sampler.sample(states: batch.nextObservations, temperature: tau, noise: &noise)
+        }
         perturb(nextActions, std: settings.targetNoise, rng: &nextRNG)
         let c = critic.update(states: batch.observations, actions: batch.actions, rewards: batch.rewards,
                               masks: batch.masks, nextStates: batch.nextObservations, nextActions: nextActions)
@@ -120,11 +108,8 @@ public final class QSMAgent: Agent {
         scoreTargets(states: batch.observations, noisyActions: noisy, into: targets)
 
         // Regression of ε_θ onto the targets.
-        let prediction = network.forward(states: batch.observations, latents: noisy, times: times, temperature: tau, cache: cache)
-        let dOut = workspace.matrix(b, d)
-        let loss = meanSquaredErrorGradient(prediction: prediction, target: targets, into: dOut)
-        network.backward(dOut, cache: cache, gradients: gradients)
-        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
+        let (loss, norm) = actorOptimizer.regress(states: batch.observations, latents: noisy, times: times, temperature: tau,
+                                                  onto: targets, cache: cache, workspace: workspace)
         return [
             "critic/loss": Double(c.loss), "critic/grad_norm": Double(c.gradientNorm), "critic/target_mean": Double(c.targetMean),
             "actor/loss": loss, "actor/grad_norm": Double(norm),
@@ -140,12 +125,12 @@ public final class QSMAgent: Agent {
     }
 
     public var stateTensors: ParameterList {
-        ActorCriticState.tensors(actor: network, optimizer: optimizer, critic: critic)
+        ActorCriticState.tensors(actor: network, optimizer: actorOptimizer.adam, critic: critic)
     }
 
-    public var stateScalars: [String: Double] { ActorCriticState.scalars(optimizer: optimizer, critic: critic) }
+    public var stateScalars: [String: Double] { ActorCriticState.scalars(optimizer: actorOptimizer.adam, critic: critic) }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        try ActorCriticState.restore(s, optimizer: optimizer, critic: critic)
+        try ActorCriticState.restore(s, optimizer: actorOptimizer.adam, critic: critic)
     }
 }

@@ -34,11 +34,9 @@ extension QVPOAgent.Settings: Decodable {
     /// The shared networks with QVPO's own clips (and its Mish critic), and the `qvpo:` section;
     /// `actor.blocks` is the number of its policy's layers.
     public init(from decoder: Decoder) throws {
-        let networks = try NetworkSettings(from: decoder), q = try decoder.section("qvpo")
-        self.init(critic: networks.critic(maxGradNorm: try q["critic_max_grad_norm"], activation: .mish),
-                  actorWidth: networks.actorWidth, actorLayers: networks.actorBlocks, embeddingSize: networks.embeddingSize,
-                  actorLearningRate: networks.actorLearningRate, actorMaxGradNorm: try q["actor_max_grad_norm"],
-                  diffusionSteps: try q["diffusion_steps"], noiseRatio: try q["noise_ratio"],
+        let networks = try NetworkSettings(from: decoder, clipsOf: "qvpo", criticActivation: .mish)
+        let q = try decoder.section("qvpo")
+        self.init(networks: networks, diffusionSteps: try q["diffusion_steps"], noiseRatio: try q["noise_ratio"],
                   behaviorSamples: try q["behavior_samples"], targetSamples: try q["target_samples"],
                   evaluationSamples: try q["eval_samples"], trainingSamples: try q["train_samples"],
                   epsGreedy: try q["eps_greedy"], emaMean: try q["ema_mean"], emaStd: try q["ema_std"],

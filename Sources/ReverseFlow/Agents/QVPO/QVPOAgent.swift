@@ -29,12 +29,9 @@ public final class QVPOAgent: Agent {
     }
 
     public struct Settings: Sendable, Equatable {
-        public var critic: TwinCritic.Settings
-        public var actorWidth: Int
-        public var actorLayers: Int
-        public var embeddingSize: Int
-        public var actorLearningRate: Float
-        public var actorMaxGradNorm: Float?
+        /// The critic and the actor network (`critic:`, `actor:`), with QVPO's own gradient clips and
+        /// its Mish critic; `networks.actorBlocks` is the number of its policy's layers.
+        public var networks: NetworkSettings
         public var diffusionSteps: Int
         public var noiseRatio: Float
         public var behaviorSamples: Int
@@ -52,14 +49,11 @@ public final class QVPOAgent: Agent {
         public var entropyAlpha: Float
         public var entropySamples: Int
 
-        public init(critic: TwinCritic.Settings, actorWidth: Int, actorLayers: Int, embeddingSize: Int,
-                    actorLearningRate: Float, actorMaxGradNorm: Float?, diffusionSteps: Int, noiseRatio: Float,
+        public init(networks: NetworkSettings, diffusionSteps: Int, noiseRatio: Float,
                     behaviorSamples: Int, targetSamples: Int, evaluationSamples: Int, trainingSamples: Int,
                     epsGreedy: Float, emaMean: Float, emaStd: Float, bestActions: BestActions, actionLearningRate: Float,
                     actionGradientSteps: Int, actionGradNormPerDimension: Float, entropyAlpha: Float, entropySamples: Int) {
-            self.critic = critic; self.actorWidth = actorWidth; self.actorLayers = actorLayers
-            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
-            self.actorMaxGradNorm = actorMaxGradNorm; self.diffusionSteps = diffusionSteps; self.noiseRatio = noiseRatio
+            self.networks = networks; self.diffusionSteps = diffusionSteps; self.noiseRatio = noiseRatio
             self.behaviorSamples = behaviorSamples; self.targetSamples = targetSamples
             self.evaluationSamples = evaluationSamples; self.trainingSamples = trainingSamples
             self.epsGreedy = epsGreedy; self.emaMean = emaMean; self.emaStd = emaStd; self.bestActions = bestActions
@@ -83,11 +77,9 @@ public final class QVPOAgent: Agent {
     /// The Polyak copy of ``network`` that samples the TD targets' next actions.
     public let targetNetwork: QVPONetwork
     public let diffusion: QVPODiffusion
-    let gradients: QVPONetwork
-    let gradientList: ParameterList
+    let actorOptimizer: ActorOptimizer<QVPONetwork>
     let onlineList: ParameterList
     let targetList: ParameterList
-    let optimizer: Adam
     /// EMAs of the mean and standard deviation of the critic's values (diagnostics, as the reference).
     public private(set) var runningQMean: Float = 0
     public private(set) var runningQStd: Float = 1
@@ -98,18 +90,16 @@ public final class QVPOAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        var actorRNG = rng.split(1), criticRNG = rng.split(2)
-        rng = rng.split(3)
-        network = QVPONetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
-                              layers: settings.actorLayers, embeddingSize: settings.embeddingSize, rng: &actorRNG)
+        let networks = settings.networks
+        var (actorRNG, criticRNG) = rng.splitActorCritic()
+        network = QVPONetwork(stateDim: observationSize, actionDim: actionSize, width: networks.actorWidth,
+                              layers: networks.actorBlocks, embeddingSize: networks.embeddingSize, rng: &actorRNG)
         targetNetwork = network.copy()
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
         diffusion = QVPODiffusion(network: network, steps: settings.diffusionSteps, noiseRatio: settings.noiseRatio)
-        gradients = network.zerosLike()
-        gradientList = ParameterList(gradients)
+        actorOptimizer = ActorOptimizer(network, settings: networks)
         onlineList = ParameterList(network)
         targetList = ParameterList(targetNetwork)
-        optimizer = Adam(for: network, settings: .init(learningRate: settings.actorLearningRate))
     }
 
     public func act(observations: Tensor, deterministic: Bool, rng: inout RandomStream) -> Tensor {
@@ -118,11 +108,9 @@ public final class QVPOAgent: Agent {
         let actions = workspace.matrix(b, d)
         if deterministic {
             let p = settings.evaluationSamples
-            let state = workspace.matrix(1, observations.cols)
-            for (i, var stream) in StateSeededStreams.perRow(observations, purpose: .qvpoEvaluation).enumerated() {
-                Kernels.copy(observations.rows(i..<(i + 1)), into: state.matrix)
-                let candidates = diffusion.sample(states: state, particles: p, rng: &stream)
-                best(of: candidates, states: state, particles: p, useTarget: false, into: actions.rows(i..<(i + 1)))
+            critic.pickBestPerState(observations, purpose: .qvpoEvaluation, candidates: p, scoring: .online,
+                                    workspace: workspace, picks: picksBySize, into: actions) { state, stream in
+                diffusion.sample(states: state, particles: p, rng: &stream)
             }
             return actions
         }
@@ -214,7 +202,7 @@ public final class QVPOAgent: Agent {
         let (loss, norm) = actorStep(states: states, actions: actions, weights: rowWeights, rng: &lossRNG)
 
         // 6. Target policy.
-        polyakUpdate(target: targetList, online: onlineList, tau: settings.critic.tau)
+        polyakUpdate(target: targetList, online: onlineList, tau: settings.networks.critic.tau)
         return [
             "critic/loss": Double(c.loss), "critic/grad_norm": Double(c.gradientNorm), "critic/target_mean": Double(c.targetMean),
             "actor/loss": loss, "actor/grad_norm": Double(norm),
@@ -245,9 +233,8 @@ public final class QVPOAgent: Agent {
         Kernels.scale(weights, by: 2 / Float(n * d), into: rowScale)
         zero.fill(0)
         Kernels.groupAffine(diff, scale: rowScale, shift: zero, shiftScale: rowScale, into: diff)
-        network.backward(diff, cache: cache, gradients: gradients)
-        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
-        return (loss, norm)
+        network.backward(diff, cache: cache, gradients: actorOptimizer.gradients)
+        return (loss, actorOptimizer.step())
     }
 
     /// The `gradient` behaviour actions: Adam steps (fresh moments) on `−mean_b min Q(s_b, a_b)`,
@@ -276,17 +263,17 @@ public final class QVPOAgent: Agent {
     }
 
     public var stateTensors: ParameterList {
-        ActorCriticState.tensors(actor: network, optimizer: optimizer, critic: critic,
+        ActorCriticState.tensors(actor: network, optimizer: actorOptimizer.adam, critic: critic,
                                  extra: ParameterList(targetNetwork, prefix: "actor_target"))
     }
 
     public var stateScalars: [String: Double] {
-        ActorCriticState.scalars(optimizer: optimizer, critic: critic,
+        ActorCriticState.scalars(optimizer: actorOptimizer.adam, critic: critic,
                                  agent: ["running_q_mean": Double(runningQMean), "running_q_std": Double(runningQStd)])
     }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        let v = try ActorCriticState.restore(s, optimizer: optimizer, critic: critic, agentKeys: ["running_q_mean", "running_q_std"])
+        let v = try ActorCriticState.restore(s, optimizer: actorOptimizer.adam, critic: critic, agentKeys: ["running_q_mean", "running_q_std"])
         runningQMean = Float(v["running_q_mean"]!)
         runningQStd = Float(v["running_q_std"]!)
     }

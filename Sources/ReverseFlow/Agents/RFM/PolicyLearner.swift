@@ -34,9 +34,10 @@ public final class PolicyLearner {
     public let policy: GenerativePolicy
     public let estimator: PosteriorEstimator
     public let settings: Settings
-    public let optimizer: Adam
-    let gradients: PolicyNetwork
-    let gradientList: ParameterList
+    /// The network's gradients, Adam and clip.
+    public let actorOptimizer: ActorOptimizer<PolicyNetwork>
+    /// The actor's Adam (its moments and step count are part of the agent's checkpoint).
+    public var optimizer: Adam { actorOptimizer.adam }
     /// When set, the posterior and the actor step are timed into it (benchmarks).
     public var profiler: PhaseProfiler?
     private let cache = PolicyNetwork.Cache()
@@ -47,9 +48,7 @@ public final class PolicyLearner {
         self.policy = policy
         self.estimator = estimator
         self.settings = settings
-        optimizer = Adam(for: policy.network, settings: .init(learningRate: settings.learningRate))
-        gradients = policy.network.zerosLike()
-        gradientList = ParameterList(gradients)
+        actorOptimizer = ActorOptimizer(policy.network, learningRate: settings.learningRate, maxGradNorm: settings.maxGradNorm)
     }
 
     /// One regression step towards the posterior targets at fresh path points through `endpoints`.
@@ -70,13 +69,8 @@ public final class PolicyLearner {
         let targets = workspace.matrix(endpoints.rows, endpoints.cols)
         policy.regressionTarget(y1: estimate.y1, y0: estimate.y0, into: targets)
 
-        let network = policy.network
-        let prediction = network.forward(states: states, latents: points.latents, times: points.times,
-                                         temperature: temperature, cache: cache)
-        let dOut = workspace.matrix(prediction.rows, prediction.cols)
-        let loss = meanSquaredErrorGradient(prediction: prediction, target: targets, into: dOut)
-        network.backward(dOut, cache: cache, gradients: gradients)
-        let norm = optimizer.step(gradientList, clippingGlobalNormTo: settings.maxGradNorm)
+        let (loss, norm) = actorOptimizer.regress(states: states, latents: points.latents, times: points.times,
+                                                  temperature: temperature, onto: targets, cache: cache, workspace: workspace)
         let s = estimate.summary
         return Metrics(loss: Float(loss), gradientNorm: norm, ess: s.ess, coefficient: s.coefficient, qMean: s.qMean, qStd: s.qStd)
     }

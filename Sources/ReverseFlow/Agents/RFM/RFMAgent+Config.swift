@@ -49,9 +49,7 @@ extension RFMAgent.Settings: Decodable {
         case "fixed": .fixed(fixed)
         default: .optimal(ridge: ridge, clip: clip)
         }
-        self.init(critic: networks.critic, actorWidth: networks.actorWidth, actorBlocks: networks.actorBlocks,
-                  embeddingSize: networks.embeddingSize, actorLearningRate: networks.actorLearningRate,
-                  actorMaxGradNorm: networks.actorMaxGradNorm, flowSteps: try rfm["flow_steps"], integrator: try rfm["integrator"],
+        self.init(networks: networks, flowSteps: try rfm["flow_steps"], integrator: try rfm["integrator"],
                   tMin: try rfm["t_min"], posteriorSamples: try rfm["posterior_samples"], controlVariate: controlVariate,
                   trainingParticles: try rfm["particles_train"], actingParticles: try rfm["particles_act"],
                   evaluationParticles: try rfm["particles_eval"], temperatureInitial: try rfm["temperature"],

@@ -17,12 +17,8 @@ import TensorCore
 /// noise derived from the state so the evaluation policy is deterministic.
 public final class RFMAgent: Agent {
     public struct Settings: Sendable, Equatable {
-        public var critic: TwinCritic.Settings
-        public var actorWidth: Int
-        public var actorBlocks: Int
-        public var embeddingSize: Int
-        public var actorLearningRate: Float
-        public var actorMaxGradNorm: Float?
+        /// The critic and the actor network (`critic:`, `actor:`), with RFM's clips `critic.max_grad_norm` and `actor.max_grad_norm`.
+        public var networks: NetworkSettings
         public var flowSteps: Int
         public var integrator: FlowPolicy.Integrator
         public var tMin: Float
@@ -44,14 +40,11 @@ public final class RFMAgent: Agent {
         /// `tMin` are then unused.
         public var diffusion: DiffusionPolicy.Settings?
 
-        public init(critic: TwinCritic.Settings, actorWidth: Int, actorBlocks: Int, embeddingSize: Int,
-                    actorLearningRate: Float, actorMaxGradNorm: Float?, flowSteps: Int, integrator: FlowPolicy.Integrator,
+        public init(networks: NetworkSettings, flowSteps: Int, integrator: FlowPolicy.Integrator,
                     tMin: Float, posteriorSamples: Int, controlVariate: ControlVariate, trainingParticles: Int,
                     actingParticles: Int, evaluationParticles: Int, temperatureInitial: Float, temperatureFinal: Float,
                     temperatureSteps: Int, diffusion: DiffusionPolicy.Settings? = nil) {
-            self.critic = critic; self.actorWidth = actorWidth; self.actorBlocks = actorBlocks
-            self.embeddingSize = embeddingSize; self.actorLearningRate = actorLearningRate
-            self.actorMaxGradNorm = actorMaxGradNorm; self.flowSteps = flowSteps; self.integrator = integrator
+            self.networks = networks; self.flowSteps = flowSteps; self.integrator = integrator
             self.tMin = tMin; self.posteriorSamples = posteriorSamples; self.controlVariate = controlVariate
             self.trainingParticles = trainingParticles; self.actingParticles = actingParticles
             self.evaluationParticles = evaluationParticles; self.temperatureInitial = temperatureInitial
@@ -77,10 +70,9 @@ public final class RFMAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        var actorRNG = rng.split(1), criticRNG = rng.split(2)
-        rng = rng.split(3)
-        let network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, width: settings.actorWidth,
-                                    blocks: settings.actorBlocks, embeddingSize: settings.embeddingSize, rng: &actorRNG)
+        let networks = settings.networks
+        var (actorRNG, criticRNG) = rng.splitActorCritic()
+        let network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
         if var diffusion = settings.diffusion {
             diffusion.squash = true
             policy = DiffusionPolicy(network: network, settings: diffusion)
@@ -88,11 +80,11 @@ public final class RFMAgent: Agent {
             policy = FlowPolicy(network: network, settings: .init(steps: settings.flowSteps, integrator: settings.integrator,
                                                                   tMin: settings.tMin, squash: true))
         }
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
+        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
         let estimator = PosteriorEstimator(actionDim: actionSize, settings: .init(samples: settings.posteriorSamples,
                                                                                    controlVariate: settings.controlVariate))
         learner = PolicyLearner(policy: policy, estimator: estimator,
-                                settings: .init(learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm))
+                                settings: .init(learningRate: networks.actorLearningRate, maxGradNorm: networks.actorMaxGradNorm))
     }
 
     /// λ after `updates` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(updates/steps, 1))`.
@@ -216,11 +208,9 @@ public final class RFMAgent: Agent {
         ActorCriticState.tensors(actor: policy.network, optimizer: learner.optimizer, critic: critic)
     }
 
-    public var stateScalars: [String: Double] {
-        ActorCriticState.scalars(optimizer: learner.optimizer, critic: critic, agent: ["updates": Double(updates)])
-    }
+    public var stateScalars: [String: Double] { ActorCriticState.scalars(optimizer: learner.optimizer, critic: critic, updates: updates) }
 
     public func restoreScalars(_ s: [String: Double]) throws {
-        updates = Int(try ActorCriticState.restore(s, optimizer: learner.optimizer, critic: critic, agentKeys: ["updates"])["updates"]!)
+        updates = try ActorCriticState.restoreUpdates(s, optimizer: learner.optimizer, critic: critic)
     }
 }

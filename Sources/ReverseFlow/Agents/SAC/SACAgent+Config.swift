@@ -19,14 +19,13 @@ extension SACAgent.Settings: Decodable {
     /// The shared networks with SAC's own clips, and the `sac:` section; `log_std_min` must be
     /// below `log_std_max`.
     public init(from decoder: Decoder) throws {
-        let networks = try NetworkSettings(from: decoder), sac = try decoder.section("sac")
+        let networks = try NetworkSettings(from: decoder, clipsOf: "sac"), sac = try decoder.section("sac")
         let logStdMin: Double = try sac["log_std_min"], logStdMax: Double = try sac["log_std_max"]
         guard logStdMin < logStdMax else {
             throw ConfigError("config key 'sac.log_std_min' (\(logStdMin)) must be below 'sac.log_std_max' (\(logStdMax))")
         }
-        self.init(critic: networks.critic(maxGradNorm: try sac["critic_max_grad_norm"]), actorWidth: networks.actorWidth,
-                  actorBlocks: networks.actorBlocks, actorLearningRate: networks.actorLearningRate,
-                  actorMaxGradNorm: try sac["actor_max_grad_norm"], alphaLearningRate: try sac["alpha_lr"],
-                  logStdMin: Float(logStdMin), logStdMax: Float(logStdMax))
+        self.init(critic: networks.critic, actorWidth: networks.actorWidth, actorBlocks: networks.actorBlocks,
+                  actorLearningRate: networks.actorLearningRate, actorMaxGradNorm: networks.actorMaxGradNorm,
+                  alphaLearningRate: try sac["alpha_lr"], logStdMin: Float(logStdMin), logStdMax: Float(logStdMax))
     }
 }

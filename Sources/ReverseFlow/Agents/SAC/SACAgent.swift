@@ -41,9 +41,7 @@ public final class SACAgent: Agent {
     public let settings: Settings
     public let critic: TwinCritic
     public let actor: MLP
-    let actorGradients: MLP
-    let actorGradientList: ParameterList
-    let actorOptimizer: Adam
+    let actorOptimizer: ActorOptimizer<MLP>
     let logAlpha = Scalar()
     let alphaGradient = Scalar()
     let alphaOptimizer: Adam
@@ -56,13 +54,10 @@ public final class SACAgent: Agent {
         self.settings = settings
         self.actionSize = actionSize
         targetEntropy = -Float(actionSize)
-        var actorRNG = rng.split(1), criticRNG = rng.split(2)
-        rng = rng.split(3)
+        var (actorRNG, criticRNG) = rng.splitActorCritic()
         actor = MLP.residualGELU(inputs: observationSize, width: settings.actorWidth, blocks: settings.actorBlocks,
                                  outputs: 2 * actionSize, rng: &actorRNG)
-        actorGradients = actor.zerosLike()
-        actorGradientList = ParameterList(actorGradients)
-        actorOptimizer = Adam(for: actor, settings: .init(learningRate: settings.actorLearningRate))
+        actorOptimizer = ActorOptimizer(actor, learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm)
         alphaOptimizer = Adam(for: logAlpha, settings: .init(learningRate: settings.alphaLearningRate))
         critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
     }
@@ -120,8 +115,8 @@ public final class SACAgent: Agent {
         let dOut = workspace.matrix(b, 2 * d)
         Kernels.tanhGaussianBackward(actionGradient: dQ, actions: s.actions, std: s.std, noise: s.noise,
                                      insideClip: s.clipped, alpha: a, into: dOut)
-        actor.backward(dOut, cache: cache, gradients: actorGradients)
-        let actorNorm = actorOptimizer.step(actorGradientList, clippingGlobalNormTo: settings.actorMaxGradNorm)
+        actor.backward(dOut, cache: cache, gradients: actorOptimizer.gradients)
+        let actorNorm = actorOptimizer.step()
 
         // Temperature: ∂/∂log α of mean(α(−log π − H̄)) = α·mean(−log π − H̄).
         let meanLogProb = Float(Kernels.sum(s.logProbs) / Double(b))
@@ -135,12 +130,12 @@ public final class SACAgent: Agent {
     }
 
     public var stateTensors: ParameterList {
-        ParameterList(actor, prefix: "actor") + actorOptimizer.stateTensors(prefix: "actor_optimizer")
+        ParameterList(actor, prefix: "actor") + actorOptimizer.adam.stateTensors(prefix: "actor_optimizer")
             + ParameterList(logAlpha, prefix: "alpha") + alphaOptimizer.stateTensors(prefix: "alpha_optimizer") + critic.stateTensors
     }
 
     public var stateScalars: [String: Double] {
-        critic.stateScalars.merging(["actor_optimizer.steps": Double(actorOptimizer.stepCount),
+        critic.stateScalars.merging(["actor_optimizer.steps": Double(actorOptimizer.adam.stepCount),
                                      "alpha_optimizer.steps": Double(alphaOptimizer.stepCount)]) { a, _ in a }
     }
 
@@ -149,7 +144,7 @@ public final class SACAgent: Agent {
         guard let steps = s["actor_optimizer.steps"], let alphaSteps = s["alpha_optimizer.steps"] else {
             throw CheckpointStateError.invalid("missing actor_optimizer.steps or alpha_optimizer.steps")
         }
-        actorOptimizer.stepCount = Int(steps)
+        actorOptimizer.adam.stepCount = Int(steps)
         alphaOptimizer.stepCount = Int(alphaSteps)
     }
 }
