@@ -37,7 +37,7 @@ let package = Package(
     name: "ReverseFlowMatching",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "ReverseFlow", targets: ["TensorCore", "NeuralNet", "ReverseFlow"]),
+        .library(name: "ReverseFlow", targets: ["TensorCore", "NeuralNet", "Environments", "ReverseFlow"]),
         .executable(name: "rfm", targets: ["rfm"]),
     ],
     dependencies: [
@@ -74,6 +74,18 @@ let package = Package(
         ),
         // A small Swift layer over MuJoCo: model loading, named lookups, dm_control's stepping.
         .target(name: "MuJoCo", dependencies: ["CMuJoCo"], swiftSettings: fastMath),
+        // The environments: the `Environment` protocol, wrappers and registry, Pendulum, the
+        // DeepMind Control tasks (`ControlSuite/`) and Gymnasium's MuJoCo v5 tasks (`Gymnasium/`) on
+        // MuJoCo, the `gym:` Python bridge (`Gym/`, its worker script a resource), and how an
+        // environment is drawn (`Rendering/`: `EnvironmentCamera`, `Frame`). The only target that
+        // imports MuJoCo (`internal`, or `package` where tests reach a task's physics), so nothing
+        // that depends on it needs MuJoCo's module; it knows nothing of agents or configuration.
+        .target(
+            name: "Environments",
+            dependencies: ["TensorCore", "MuJoCo"],
+            resources: [.copy("Gym/GymWorker")],
+            swiftSettings: fastMath
+        ),
         // The CUDA backend's runtime layer: driver API, cuBLAS and NVRTC opened with dlopen at run
         // time (the build needs no CUDA).
         // Without a GPU it runs on CUDAEmulation and OpenBLAS instead (CUDADevice.emulated()).
@@ -85,28 +97,31 @@ let package = Package(
         .target(name: "TensorCore", dependencies: ["CBLAS", "COneDNN", "CSupport", "CVectorKernels"], swiftSettings: fastMath),
         // Layers with hand-written backward passes, Adam, clipping, Polyak, checkpoints.
         .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: fastMath),
-        // Reinforcement learning: critics, policies, estimators, agents, training.
+        // Reinforcement learning: critics, policies, estimators, agents, training, configuration
+        // (including the readers that build an environment from a run's configuration).
         .target(
             name: "ReverseFlow",
-            dependencies: ["TensorCore", "NeuralNet", "MuJoCo", "CSupport", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Presets"), .copy("Environments/Gym/GymWorker")],
+            dependencies: ["TensorCore", "NeuralNet", "Environments", "CSupport", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Presets")],
             swiftSettings: fastMath
         ),
         // The command line.
         .executableTarget(
             name: "rfm",
             dependencies: [
-                "TensorCore", "NeuralNet", "ReverseFlow", "CSupport", "CUDA",
+                "TensorCore", "NeuralNet", "Environments", "ReverseFlow", "CSupport", "CUDA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CVectorKernels"]),
         .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow"]),
+        // The environments against dm_control and Gymnasium (fixtures recorded by them), the bridge.
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TensorCore", "MuJoCo"], exclude: ["Fixtures"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReverseFlowTests",
-            dependencies: ["ReverseFlow", "NeuralNet", "TensorCore", "MuJoCo"],
+            dependencies: ["ReverseFlow", "Environments", "NeuralNet", "TensorCore", "MuJoCo"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The library as another package's dependency: a throwaway package outside the repository depends
-# on this one by URL and version, imports ReverseFlow and TensorCore, builds (debug) and runs.
+# on this one by URL and version, imports ReverseFlow, Environments and TensorCore, builds (debug)
+# and runs.
 # SwiftPM refuses a package depended on by version if it has unsafe flags (a path dependency
 # would allow them, so it would not catch one). The dependency is a temporary git repository of
 # this working tree (committed or not) tagged 0.0.1-test; it has no .deps/, like any fetched
@@ -42,6 +43,8 @@ let package = Package(
 )
 EOF
 cat > "$work/consumer/Sources/Consumer/main.swift" <<'EOF'
+import Environments
+import Foundation
 import ReverseFlow
 import TensorCore
 
@@ -53,7 +56,12 @@ let product = (0..<4).map { c.data[$0] }
 precondition(product == [7, 10, 15, 22], "A·A = \(product)")
 let config = try RunConfig.preset("cpu")
 precondition(config.values.count > 10, "the cpu preset has \(config.values.count) keys")
-print("dependency check: A·A = \(product), cpu preset with \(config.values.count) keys")
+// An environment from the product's Environments target, and the gym: worker from its resources.
+let env = try EnvironmentRegistry.make("pendulum")
+precondition(env.reset(seed: 0).count == 3, "pendulum observes 3 numbers")
+let worker = try GymSettings.workerScript()
+precondition(FileManager.default.fileExists(atPath: worker), "no gym worker at \(worker)")
+print("dependency check: A·A = \(product), cpu preset with \(config.values.count) keys, pendulum, gym worker found")
 EOF
 
 start=$SECONDS

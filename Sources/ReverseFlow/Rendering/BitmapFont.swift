@@ -1,3 +1,5 @@
+import Environments
+
 /// A 3 × 5 pixel font for burning short captions ("return 812.3", "ep 2") into frames: digits,
 /// minus, dot, space, colon and the lower-case letters such captions use. Other characters draw
 /// as blanks.

@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 
 /// Why a video could not be written.

@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 
 /// A results report over many runs: learning curves per task (mean line, min–max band over

@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 
 /// The return that a normalised score of 1 stands for, per environment family, so a report can

@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 
 /// A grid of training runs: tasks × agents (× variants) × seeds, from a small YAML file.

@@ -1,3 +1,4 @@
+import Environments
 import Foundation
 
 /// Training stopped because its environment failed mid-run (a `gym:` worker died, hung or sent

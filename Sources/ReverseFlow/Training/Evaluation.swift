@@ -1,3 +1,4 @@
+import Environments
 import TensorCore
 
 /// Evaluation episodes with the agent's evaluation rule.

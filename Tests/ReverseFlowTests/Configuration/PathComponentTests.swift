@@ -1,8 +1,14 @@
+import Environments
 import Testing
 import ReverseFlow
 
 @Suite("Path components")
 struct PathComponentTests {
+    @Test("Every built-in environment name is a valid run-folder name")
+    func environmentNames() {
+        for name in EnvironmentRegistry.names { #expect(PathComponent.isValid(name), "\(name) is a valid run-folder name") }
+    }
+
     @Test("Names of the safe set pass unchanged", arguments: ["pendulum", "cartpole-swingup", "rfm-noise", "v1.2_b", "A", String(repeating: "x", count: 128)])
     func valid(name: String) throws {
         #expect(PathComponent.isValid(name))
