@@ -37,7 +37,7 @@ let package = Package(
     name: "ReverseFlowMatching",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "ReverseFlow", targets: ["TensorCore", "NeuralNet", "ReverseFlow"]),
+        .library(name: "ReverseFlow", targets: ["TensorCore", "NeuralNet", "ReverseFlow", "Experiments"]),
         .executable(name: "rfm", targets: ["rfm"]),
     ],
     dependencies: [
@@ -92,23 +92,32 @@ let package = Package(
             resources: [.copy("Presets"), .copy("Environments/Gym/GymWorker")],
             swiftSettings: fastMath
         ),
+        // What the experiments are made of, on top of ReverseFlow: sweeps and Slurm scripts,
+        // reports and their figures, the two-moons toy, the `rfm bench` measurements and
+        // `rfm device`'s self-check and update agreement. ReverseFlow never imports it.
+        .target(
+            name: "Experiments",
+            dependencies: ["ReverseFlow", "TensorCore", "NeuralNet"],
+            swiftSettings: fastMath
+        ),
         // The command line.
         .executableTarget(
             name: "rfm",
             dependencies: [
-                "TensorCore", "NeuralNet", "ReverseFlow", "CSupport", "CUDA",
+                "TensorCore", "NeuralNet", "ReverseFlow", "Experiments", "CSupport", "CUDA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CVectorKernels"]),
-        .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow"]),
+        .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow", "Experiments"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReverseFlowTests",
-            dependencies: ["ReverseFlow", "NeuralNet", "TensorCore", "MuJoCo"],
+            dependencies: ["ReverseFlow", "Experiments", "NeuralNet", "TensorCore", "MuJoCo"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ReverseFlow", "NeuralNet", "TensorCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
