@@ -37,7 +37,7 @@ let package = Package(
     name: "ReverseFlowMatching",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "ReverseFlow", targets: ["TensorCore", "NeuralNet", "Environments", "ReverseFlow"]),
+        .library(name: "ReverseFlow", targets: ["TensorCore", "NeuralNet", "Environments", "ReverseFlow", "Experiments"]),
         .executable(name: "rfm", targets: ["rfm"]),
     ],
     dependencies: [
@@ -105,25 +105,34 @@ let package = Package(
             resources: [.copy("Presets")],
             swiftSettings: fastMath
         ),
+        // What the experiments are made of, on top of ReverseFlow: sweeps and Slurm scripts,
+        // reports and their figures, the two-moons toy, the `rfm bench` measurements and
+        // `rfm device`'s self-check and update agreement. ReverseFlow never imports it.
+        .target(
+            name: "Experiments",
+            dependencies: ["ReverseFlow", "TensorCore", "NeuralNet"],
+            swiftSettings: fastMath
+        ),
         // The command line.
         .executableTarget(
             name: "rfm",
             dependencies: [
-                "TensorCore", "NeuralNet", "Environments", "ReverseFlow", "CSupport", "CUDA",
+                "TensorCore", "NeuralNet", "Environments", "ReverseFlow", "Experiments", "CSupport", "CUDA",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath
         ),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CVectorKernels"]),
-        .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow"]),
+        .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow", "Experiments"]),
         // The environments against dm_control and Gymnasium (fixtures recorded by them), the bridge.
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TensorCore", "MuJoCo"], exclude: ["Fixtures"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReverseFlowTests",
-            dependencies: ["ReverseFlow", "Environments", "NeuralNet", "TensorCore", "MuJoCo"],
+            dependencies: ["ReverseFlow", "Environments", "Experiments", "NeuralNet", "TensorCore", "MuJoCo"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ReverseFlow", "NeuralNet", "TensorCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CUDA
+import Experiments
 import Foundation
 import ReverseFlow
 import TensorCore

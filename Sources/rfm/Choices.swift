@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import ReverseFlow
 
 // The closed option sets: `--help` lists their values, and ArgumentParser rejects any other

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Environments
+import Experiments
 import Foundation
 import ReverseFlow
 

@@ -1,4 +1,5 @@
 import CUDA
+import Experiments
 import Foundation
 import ReverseFlow
 import TensorCore

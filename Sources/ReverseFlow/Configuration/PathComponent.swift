@@ -45,7 +45,7 @@ public enum PathComponent {
         return path
     }
 
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         let category = scalar.properties.generalCategory
         return category == .control || category == .format || category == .lineSeparator || category == .paragraphSeparator
     }

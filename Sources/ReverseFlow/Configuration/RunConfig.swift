@@ -234,7 +234,7 @@ public struct RunConfig: Sendable, Equatable {
 
     /// Parses YAML into dotted keys, resolving `inherit: PRESET` (the file's keys override the
     /// preset's). `source` names the file in errors.
-    static func document(_ text: String, source: String) throws -> [String: Any] {
+    public static func document(_ text: String, source: String) throws -> [String: Any] {
         let parsed = try YAMLInput.load(text, source: source)
         guard var map = parsed as? [String: Any] else { throw ConfigError("\(source) must be a YAML mapping of keys to values") }
         let parent = map.removeValue(forKey: "inherit")
@@ -248,7 +248,7 @@ public struct RunConfig: Sendable, Equatable {
     ///
     /// Why: `trainer.steps: 100` next to `trainer: {steps: 200}` would otherwise resolve by
     /// dictionary order, which changes from one process to the next.
-    static func flattenUnique(_ map: [String: Any], source: String) throws -> [String: Any] {
+    public static func flattenUnique(_ map: [String: Any], source: String) throws -> [String: Any] {
         var out: [String: Any] = [:]
         func walk(_ map: [String: Any], prefix: String) throws {
             for k in map.keys.sorted() {
@@ -267,7 +267,7 @@ public struct RunConfig: Sendable, Equatable {
     /// `{trainer: {steps: 5}}` → `["trainer.steps": 5]` (a key given twice: the last one read).
     /// Only for reading run folders that this program wrote; user input goes through
     /// ``flattenUnique(_:source:)``.
-    static func flatten(_ map: [String: Any], prefix: String = "") -> [String: Any] {
+    public static func flatten(_ map: [String: Any], prefix: String = "") -> [String: Any] {
         var out: [String: Any] = [:]
         for (k, v) in map {
             let name = prefix.isEmpty ? k : "\(prefix).\(k)"

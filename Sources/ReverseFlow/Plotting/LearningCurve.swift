@@ -32,8 +32,8 @@ public enum LearningCurve {
     /// A panel at the given place whose x axis runs from 0 to `maxStep` and whose y axis covers
     /// every band of `series` with 5% padding (or ±1 around a flat curve, so the range is never
     /// empty).
-    static func panel(for series: [Series], maxStep: Double, left: Double, top: Double,
-                      width: Double, height: Double) -> SVGCanvas.Panel {
+    public static func panel(for series: [Series], maxStep: Double, left: Double, top: Double,
+                             width: Double, height: Double) -> SVGCanvas.Panel {
         let all = series.flatMap(\.points)
         var lo = all.map(\.2).min() ?? 0, hi = all.map(\.3).max() ?? 1
         if hi - lo < 1e-9 { lo -= 1; hi += 1 }
@@ -43,7 +43,7 @@ public enum LearningCurve {
     }
 
     /// Each series' band (20% opacity) and mean line, in `panel`.
-    static func draw(_ series: [Series], in panel: SVGCanvas.Panel, on canvas: inout SVGCanvas) {
+    public static func draw(_ series: [Series], in panel: SVGCanvas.Panel, on canvas: inout SVGCanvas) {
         for s in series where !s.points.isEmpty {
             let upper = s.points.map { panel.pixel(Double($0.0), $0.3) }
             let lower = s.points.reversed().map { panel.pixel(Double($0.0), $0.2) }

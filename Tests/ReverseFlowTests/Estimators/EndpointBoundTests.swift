@@ -1,4 +1,5 @@
 import Foundation
+import Experiments
 import ReverseFlow
 import Testing
 import TensorCore

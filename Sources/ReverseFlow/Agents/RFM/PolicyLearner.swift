@@ -29,6 +29,11 @@ public final class PolicyLearner {
         public var coefficient: Float
         public var qMean: Float
         public var qStd: Float
+
+        public init(loss: Float, gradientNorm: Float, ess: Float, coefficient: Float, qMean: Float, qStd: Float) {
+            self.loss = loss; self.gradientNorm = gradientNorm; self.ess = ess
+            self.coefficient = coefficient; self.qMean = qMean; self.qStd = qStd
+        }
     }
 
     public let policy: GenerativePolicy
