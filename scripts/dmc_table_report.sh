@@ -6,7 +6,7 @@
 # docs/results/dmc-table/authors-side-by-side.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rfm=${RFM:-$(swift build -c release --show-bin-path)/rfm}
+rfm=$(realpath "${RFM:-$(swift build -c release --show-bin-path)/rfm}")   # absolute: the report runs in a temporary folder
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 git archive HEAD docs/results/dmc-table/runs | tar -x -C "$work"
