@@ -9,6 +9,7 @@ extension Kernels {
             return
         }
         let p = x.data, q = y.data
+        if rfm_vk_relu(p, q, x.count) != 0 { return }   // AVX-512 where the CPU has it, same numbers
         for i in 0..<x.count { q[i] = max(p[i], 0) }
     }
 
@@ -20,6 +21,7 @@ extension Kernels {
             return
         }
         let g = dy.data, o = y.data, r = dx.data
+        if rfm_vk_relu_backward(g, o, r, dy.count) != 0 { return }   // AVX-512 where the CPU has it, same numbers
         for i in 0..<dy.count { r[i] = o[i] > 0 ? g[i] : 0 }
     }
 
@@ -104,7 +106,7 @@ extension Kernels {
     /// A dense layer's bias, activation and residual skip: `z[r, :] += bias` (z keeps the
     /// pre-activation), then `out ← f(z)`, plus `residual` when given (`activation` nil: the
     /// identity). On the CPU this is ``addRowVector(_:to:)``, the activation and ``add(_:to:)``
-    /// in turn (the same numbers as calling them), or one pass for GELU where the CPU has AVX-512
+    /// in turn (the same numbers as calling them), or one pass for GELU and ReLU where the CPU has AVX-512
     /// (`CVectorKernels`); on a device it is one kernel instead of three.
     /// `out` may be `z` only without a residual.
     @inlinable public static func biasActivation(_ z: Tensor, bias: Tensor, activation: DeviceKernel.Unary?, residual: MatrixRef? = nil,
@@ -120,8 +122,11 @@ extension Kernels {
                      .pointer(residual?.base), .int(residual?.stride ?? 0), .int(z.rows), .int(z.cols), .int(activationCode(activation)))
             return
         }
-        // GELU with its bias and skip in one pass where the CPU has AVX-512, same numbers.
+        // GELU or ReLU with its bias and skip in one pass where the CPU has AVX-512, same numbers.
         if activation == .gelu, rfm_vk_bias_gelu(z.data, bias.data, out.data, residual?.base, residual?.stride ?? 0, z.rows, z.cols) != 0 {
+            return
+        }
+        if activation == .relu, rfm_vk_bias_relu(z.data, bias.data, out.data, residual?.base, residual?.stride ?? 0, z.rows, z.cols) != 0 {
             return
         }
         addRowVector(bias, to: z)

@@ -1,3 +1,5 @@
+import CVectorKernels
+
 extension Kernels {
     /// One Adam step (Kingma & Ba; optax's form) on a parameter tensor, in place:
     ///
@@ -16,6 +18,8 @@ extension Kernels {
             return
         }
         let pp = p.data, mm = m.data, vv = v.data, gg = g.data
+        // Sixteen lanes where the CPU has AVX-512 (CVectorKernels), the same operations in the same order.
+        if rfm_vk_adam(pp, mm, vv, gg, g.count, lr, b1, b2, c1, c2, epsilon) != 0 { return }
         for j in 0..<g.count {
             let gj = gg[j]
             let mj = (1 - b1) * gj + b1 * mm[j]

@@ -28,3 +28,23 @@ int rfm_vk_gelu(const float *x, float *y, size_t n);
 // doing nothing, when the AVX-512 path is off.
 int rfm_vk_bias_gelu(float *z, const float *bias, float *out, const float *residual, size_t residual_stride,
                      size_t rows, size_t cols);
+
+// y = max(x, 0) as Swift computes it (`0 >= x ? 0 : x`: +0 for -0, NaN kept): Kernels.relu. y may
+// alias x. Returns 0, doing nothing, when the AVX-512 path is off.
+int rfm_vk_relu(const float *x, float *y, size_t n);
+
+// rfm_vk_bias_gelu with ReLU: z[r, c] += bias[c] (kept), out[r, c] = max(z[r, c], 0), plus the
+// residual when not NULL. The numbers of addRowVector, relu and add(_:to:) in turn. out may be z
+// only without a residual. Returns 0, doing nothing, when the AVX-512 path is off.
+int rfm_vk_bias_relu(float *z, const float *bias, float *out, const float *residual, size_t residual_stride,
+                     size_t rows, size_t cols);
+
+// dx = x > 0 ? dy : 0 (Kernels.reluBackward; 0 for NaN and -0 inputs). dx may alias dy. Returns 0,
+// doing nothing, when the AVX-512 path is off.
+int rfm_vk_relu_backward(const float *dy, const float *x, float *dx, size_t n);
+
+// One Adam step in place, Kernels.adamStep's operations in its order: m = (1 - b1) g + b1 m,
+// v = (1 - b2) (g g) + b2 v, p -= lr ((m / c1) / (sqrt(v / c2) + eps)). p, m, v and g must not
+// overlap. Returns 0, doing nothing, when the AVX-512 path is off.
+int rfm_vk_adam(float *p, float *m, float *v, const float *g, size_t n, float lr, float beta1, float beta2, float c1, float c2,
+                float eps);
