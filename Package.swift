@@ -125,11 +125,13 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "CVectorKernels"]),
         .testTarget(name: "CUDATests", dependencies: ["CUDA", "CUDAEmulation", "TensorCore", "NeuralNet", "ReverseFlow", "Experiments"]),
         // The environments against dm_control and Gymnasium (fixtures recorded by them), the bridge.
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TensorCore", "MuJoCo"], exclude: ["Fixtures"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TensorCore", "MuJoCo", "GymTestSupport"], exclude: ["Fixtures"]),
+        // The gym: bridge tests' shared Python and fixtures (EnvironmentsTests and ReverseFlowTests).
+        .target(name: "GymTestSupport", dependencies: ["Environments"], path: "Tests/GymTestSupport"),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TensorCore"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReverseFlowTests",
-            dependencies: ["ReverseFlow", "Environments", "Experiments", "NeuralNet", "TensorCore", "MuJoCo"],
+            dependencies: ["ReverseFlow", "Environments", "Experiments", "NeuralNet", "TensorCore", "MuJoCo", "GymTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "ReverseFlow", "NeuralNet", "TensorCore"]),

@@ -67,35 +67,6 @@ AVX512 static inline __m512 gelu16(__m512 v) {
     return _mm512_div_ps(v, _mm512_add_ps(SET(1.0f), e));
 }
 
-AVX512 static void gelu_avx512(const float *x, float *y, size_t n) {
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, gelu16(_mm512_loadu_ps(x + i)));
-    if (i < n) {
-        // The tail: masked lanes, each computed exactly as a full vector's lane would be.
-        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
-        _mm512_mask_storeu_ps(y + i, m, gelu16(_mm512_maskz_loadu_ps(m, x + i)));
-    }
-}
-
-AVX512 static inline void bias_gelu16(float *z, const float *bias, float *out, const float *residual, __mmask16 m) {
-    __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, z), _mm512_maskz_loadu_ps(m, bias));
-    _mm512_mask_storeu_ps(z, m, v);
-    __m512 y = gelu16(v);
-    if (residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, residual));
-    _mm512_mask_storeu_ps(out, m, y);
-}
-
-AVX512 static void bias_gelu_avx512(float *z, const float *bias, float *out, const float *residual, size_t residual_stride,
-                                    size_t rows, size_t cols) {
-    __mmask16 tail = (__mmask16)((1u << (cols % 16)) - 1u);
-    for (size_t r = 0; r < rows; r++) {
-        float *zr = z + r * cols, *outr = out + r * cols;
-        const float *res = residual ? residual + r * residual_stride : NULL;
-        size_t c = 0;
-        for (; c + 16 <= cols; c += 16) bias_gelu16(zr + c, bias + c, outr + c, res ? res + c : NULL, (__mmask16)0xFFFF);
-        if (c < cols) bias_gelu16(zr + c, bias + c, outr + c, res ? res + c : NULL, tail);
-    }
-}
 // Swift's max(v, 0) is `0 >= v ? 0 : v`: +0 for -0 and for every v <= 0, v itself for NaN. A
 // compare mask and a blend reproduce it (vmaxps would give -0 for -0).
 AVX512 static inline __m512 relu16(__m512 v) {
@@ -103,33 +74,56 @@ AVX512 static inline __m512 relu16(__m512 v) {
     return _mm512_mask_blend_ps(nonpositive, v, _mm512_setzero_ps());
 }
 
-AVX512 static void relu_avx512(const float *x, float *y, size_t n) {
+// The activations the one-pass kernels below apply, chosen at compile time: each kernel passes a
+// constant, and always_inline lets the compiler drop the branch.
+enum activation { ACTIVATION_GELU, ACTIVATION_RELU };
+#define AVX512_INLINE __attribute__((target("avx512f"), always_inline)) static inline
+
+AVX512_INLINE __m512 activate16(__m512 v, enum activation f) { return f == ACTIVATION_GELU ? gelu16(v) : relu16(v); }
+
+// y = f(x) over n elements. The tail: masked lanes, each computed exactly as a full vector's lane.
+AVX512_INLINE void activate_avx512(const float *x, float *y, size_t n, enum activation f) {
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, relu16(_mm512_loadu_ps(x + i)));
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, activate16(_mm512_loadu_ps(x + i), f));
     if (i < n) {
         __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
-        _mm512_mask_storeu_ps(y + i, m, relu16(_mm512_maskz_loadu_ps(m, x + i)));
+        _mm512_mask_storeu_ps(y + i, m, activate16(_mm512_maskz_loadu_ps(m, x + i), f));
     }
 }
 
-AVX512 static inline void bias_relu16(float *z, const float *bias, float *out, const float *residual, __mmask16 m) {
+AVX512_INLINE void bias_activation16(float *z, const float *bias, float *out, const float *residual, __mmask16 m,
+                                     enum activation f) {
     __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, z), _mm512_maskz_loadu_ps(m, bias));
     _mm512_mask_storeu_ps(z, m, v);
-    __m512 y = relu16(v);
+    __m512 y = activate16(v, f);
     if (residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, residual));
     _mm512_mask_storeu_ps(out, m, y);
 }
 
-AVX512 static void bias_relu_avx512(float *z, const float *bias, float *out, const float *residual, size_t residual_stride,
-                                    size_t rows, size_t cols) {
+// A dense layer's z += bias (kept), out = f(z) (+ residual), row by row.
+AVX512_INLINE void bias_activation_avx512(float *z, const float *bias, float *out, const float *residual, size_t residual_stride,
+                                          size_t rows, size_t cols, enum activation f) {
     __mmask16 tail = (__mmask16)((1u << (cols % 16)) - 1u);
     for (size_t r = 0; r < rows; r++) {
         float *zr = z + r * cols, *outr = out + r * cols;
         const float *res = residual ? residual + r * residual_stride : NULL;
         size_t c = 0;
-        for (; c + 16 <= cols; c += 16) bias_relu16(zr + c, bias + c, outr + c, res ? res + c : NULL, (__mmask16)0xFFFF);
-        if (c < cols) bias_relu16(zr + c, bias + c, outr + c, res ? res + c : NULL, tail);
+        for (; c + 16 <= cols; c += 16) bias_activation16(zr + c, bias + c, outr + c, res ? res + c : NULL, (__mmask16)0xFFFF, f);
+        if (c < cols) bias_activation16(zr + c, bias + c, outr + c, res ? res + c : NULL, tail, f);
     }
+}
+
+// The four kernels: out-of-line, each with its activation fixed (always_inline code may only be
+// inlined into functions compiled for AVX-512 too).
+AVX512 static void gelu_avx512(const float *x, float *y, size_t n) { activate_avx512(x, y, n, ACTIVATION_GELU); }
+AVX512 static void relu_avx512(const float *x, float *y, size_t n) { activate_avx512(x, y, n, ACTIVATION_RELU); }
+AVX512 static void bias_gelu_avx512(float *z, const float *bias, float *out, const float *residual, size_t stride, size_t rows,
+                                    size_t cols) {
+    bias_activation_avx512(z, bias, out, residual, stride, rows, cols, ACTIVATION_GELU);
+}
+AVX512 static void bias_relu_avx512(float *z, const float *bias, float *out, const float *residual, size_t stride, size_t rows,
+                                    size_t cols) {
+    bias_activation_avx512(z, bias, out, residual, stride, rows, cols, ACTIVATION_RELU);
 }
 
 // dx = x > 0 ? dy : +0 (false for NaN and -0). dx may alias dy.
@@ -171,71 +165,49 @@ AVX512 static void adam_avx512(float *p, float *m, float *v, const float *g, siz
 }
 #endif
 
-int rfm_vk_bias_gelu(float *z, const float *bias, float *out, const float *residual, size_t residual_stride,
-                     size_t rows, size_t cols) {
+// Each entry point runs its AVX-512 kernel and returns 1 where that path is on, else returns 0
+// having done nothing (the caller runs its Swift kernel).
 #if defined(__x86_64__)
-    if (rfm_vk_avx512_enabled()) {
-        bias_gelu_avx512(z, bias, out, residual, residual_stride, rows, cols);
-        return 1;
-    }
+#define RUN_ON_AVX512(call)                 \
+    do {                                    \
+        if (rfm_vk_avx512_enabled()) {      \
+            call;                           \
+            return 1;                       \
+        }                                   \
+    } while (0)
+#else
+#define RUN_ON_AVX512(call) do { } while (0)
 #endif
-    (void)z; (void)bias; (void)out; (void)residual; (void)residual_stride; (void)rows; (void)cols;
-    return 0;
-}
 
 int rfm_vk_gelu(const float *x, float *y, size_t n) {
-#if defined(__x86_64__)
-    if (rfm_vk_avx512_enabled()) {
-        gelu_avx512(x, y, n);
-        return 1;
-    }
-#endif
-    (void)x; (void)y; (void)n;
+    RUN_ON_AVX512(gelu_avx512(x, y, n));
     return 0;
 }
 
 int rfm_vk_relu(const float *x, float *y, size_t n) {
-#if defined(__x86_64__)
-    if (rfm_vk_avx512_enabled()) {
-        relu_avx512(x, y, n);
-        return 1;
-    }
-#endif
-    (void)x; (void)y; (void)n;
+    RUN_ON_AVX512(relu_avx512(x, y, n));
+    return 0;
+}
+
+int rfm_vk_bias_gelu(float *z, const float *bias, float *out, const float *residual, size_t residual_stride,
+                     size_t rows, size_t cols) {
+    RUN_ON_AVX512(bias_gelu_avx512(z, bias, out, residual, residual_stride, rows, cols));
     return 0;
 }
 
 int rfm_vk_bias_relu(float *z, const float *bias, float *out, const float *residual, size_t residual_stride,
                      size_t rows, size_t cols) {
-#if defined(__x86_64__)
-    if (rfm_vk_avx512_enabled()) {
-        bias_relu_avx512(z, bias, out, residual, residual_stride, rows, cols);
-        return 1;
-    }
-#endif
-    (void)z; (void)bias; (void)out; (void)residual; (void)residual_stride; (void)rows; (void)cols;
+    RUN_ON_AVX512(bias_relu_avx512(z, bias, out, residual, residual_stride, rows, cols));
     return 0;
 }
 
 int rfm_vk_relu_backward(const float *dy, const float *x, float *dx, size_t n) {
-#if defined(__x86_64__)
-    if (rfm_vk_avx512_enabled()) {
-        relu_backward_avx512(dy, x, dx, n);
-        return 1;
-    }
-#endif
-    (void)dy; (void)x; (void)dx; (void)n;
+    RUN_ON_AVX512(relu_backward_avx512(dy, x, dx, n));
     return 0;
 }
 
 int rfm_vk_adam(float *p, float *m, float *v, const float *g, size_t n, float lr, float beta1, float beta2, float c1, float c2,
                 float eps) {
-#if defined(__x86_64__)
-    if (rfm_vk_avx512_enabled()) {
-        adam_avx512(p, m, v, g, n, lr, beta1, beta2, c1, c2, eps);
-        return 1;
-    }
-#endif
-    (void)p; (void)m; (void)v; (void)g; (void)n; (void)lr; (void)beta1; (void)beta2; (void)c1; (void)c2; (void)eps;
+    RUN_ON_AVX512(adam_avx512(p, m, v, g, n, lr, beta1, beta2, c1, c2, eps));
     return 0;
 }

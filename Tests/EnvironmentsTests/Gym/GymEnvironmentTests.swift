@@ -1,10 +1,11 @@
 import Foundation
+import GymTestSupport
 import Environments
 import Testing
 
 /// The bridge against real Python workers: spaces, seeds, termination vs truncation, refusals
 /// and faults. Skipped (with a printed reason) when gymnasium is not importable.
-@Suite(.enabled(if: GymTestSupport.available, GymTestSupport.skipReason), .serialized)
+@Suite(.enabled(if: GymTestSupport.available, Comment(rawValue: GymTestSupport.skipReason)), .serialized)
 struct GymEnvironmentTests {
     @Test func spacesSeedsAndEpisodeEnds() throws {
         let env = try GymEnvironment(id: "rfm_test_envs:TinyReach", settings: GymTestSupport.settings())

@@ -1,10 +1,11 @@
 import Foundation
+import GymTestSupport
 import ReverseFlow
 import Testing
 
 /// The trainer on `gym:` environments: a short run through the bridge (a second worker for the
 /// evaluations), resume after a stop, and a worker crash that stops the run keeping its checkpoint.
-@Suite(.enabled(if: GymTestSupport.available, GymTestSupport.skipReason), .serialized)
+@Suite(.enabled(if: GymTestSupport.available, Comment(rawValue: GymTestSupport.skipReason)), .serialized)
 struct GymTrainingTests {
     static func tiny(_ env: String, steps: Int = 300) throws -> RunConfig {
         try TrainerTests.tiny("sac", steps: steps).overriding(["env=\(env)", "gym.python=\(GymTestSupport.python)"])
