@@ -3,11 +3,7 @@ import CVectorKernels
 extension Kernels {
     /// `y ← max(x, 0)` (in place is fine).
     @inlinable public static func relu(_ x: Tensor, into y: Tensor) {
-        checkShape(x, y, "relu")
-        if let d = device("relu", x, y) {
-            d.launch("rfm_relu", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
-            return
-        }
+        if launchedOnDevice("relu", "rfm_relu", x, into: y) { return }
         let p = x.data, q = y.data
         if rfm_vk_relu(p, q, x.count) != 0 { return }   // AVX-512 where the CPU has it, same numbers
         for i in 0..<x.count { q[i] = max(p[i], 0) }
@@ -15,11 +11,7 @@ extension Kernels {
 
     /// `dx ← dy ⊙ 1[x > 0]`, where `x` is the ReLU input (pre-activation); in place on `dy` is fine.
     @inlinable public static func reluBackward(_ dy: Tensor, input y: Tensor, into dx: Tensor) {
-        checkShape(dy, y, "reluBackward"); checkShape(dy, dx, "reluBackward")
-        if let d = device("reluBackward", dy, y, dx) {
-            d.launch("rfm_relu_backward", elements: dy.count, .pointer(dy.data), .pointer(y.data), .pointer(dx.data), .int(dy.count))
-            return
-        }
+        if launchedOnDevice("reluBackward", "rfm_relu_backward", dy, y, into: dx) { return }
         let g = dy.data, o = y.data, r = dx.data
         if rfm_vk_relu_backward(g, o, r, dy.count) != 0 { return }   // AVX-512 where the CPU has it, same numbers
         for i in 0..<dy.count { r[i] = o[i] > 0 ? g[i] : 0 }
@@ -34,65 +26,35 @@ extension Kernels {
     /// `y = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (in place is fine).
     ///
     /// Computed as the identical `x·σ(2u) = x / (1 + e^{−2u})`, `u = √(2/π)(x + 0.044715x³)`:
-    /// one exponential and one division per element, in a loop written out so that nothing is
-    /// left as a call per vector (this is the hottest elementwise kernel of a flow rollout).
+    /// one exponential and one division per element, with ``forEachLane(_:_:count:_:)`` and
+    /// ``geluLanes(_:)`` both always inlined so that nothing is left as a call per vector (this is
+    /// the hottest elementwise kernel of a flow rollout).
     @inlinable public static func gelu(_ x: Tensor, into y: Tensor) {
-        checkShape(x, y, "gelu")
-        if let d = device("gelu", x, y) {
-            d.launch("rfm_gelu", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
-            return
-        }
+        if launchedOnDevice("gelu", "rfm_gelu", x, into: y) { return }
         let src = x.data, dst = y.data, count = x.count
         // Sixteen lanes where the CPU has AVX-512 (about 1.9x faster on Zen 4), same numbers.
         if rfm_vk_gelu(src, dst, count) != 0 { return }
-        var i = 0
-        while i + 8 <= count {
-            let v = UnsafeRawPointer(src + i).loadUnaligned(as: Lanes.self)
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: geluLanes(v), as: Lanes.self)
-            i += 8
-        }
-        while i < count {
-            var v = Lanes()
-            v[0] = src[i]
-            dst[i] = geluLanes(v)[0]
-            i += 1
-        }
+        // Lane-wise, so the zero-padded final chunk gives each element what it would alone.
+        forEachLane(src, dst, count: count) { geluLanes($0) }
     }
 
-    /// `x / (1 + e^{−2u})` on eight lanes, with the exponential inline (Cephes-style: range
-    /// reduction by ln 2 and a degree-5 polynomial; the argument is clamped to ±87 first, so
-    /// large negative inputs give `x/∞ = −0` and large positive ones `x`).
+    /// `x / (1 + e^{−2u})` on eight lanes, with ``exp(_:)`` inline. The argument is clamped to
+    /// ±87 first, so large negative inputs give `x` over a huge finite number (about −0) and
+    /// large positive ones `x`; inside ±87, `exp`'s own clamps and its zero below −87.34 change
+    /// nothing.
     @inlinable @inline(__always)
     static func geluLanes(_ v: Lanes) -> Lanes {
         var x: Lanes = (-2 * geluScale) * (v + geluCubic * v * v * v)
         x.replace(with: -87, where: x .< -87)
         x.replace(with: 87, where: x .> 87)
-        let magic = Lanes(repeating: 12_582_912)
-        let shifted = x * 1.442695041 + magic
-        let n = shifted - magic
-        var r = x - n * 0.693359375
-        r = r - n * -2.12194440e-4
-        var p = Lanes(repeating: 1.9875691500e-4)
-        p = p * r + 1.3981999507e-3
-        p = p * r + 8.3334519073e-3
-        p = p * r + 4.1665795894e-2
-        p = p * r + 1.6666665459e-1
-        p = p * r + 5.0000001201e-1
-        let e = (p * (r * r) + r + 1)
-            * unsafeBitCast((unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- unsafeBitCast(magic, to: SIMD8<Int32>.self) &+ 127) &<< 23,
-                            to: Lanes.self)
-        return v / (1 + e)
+        return v / (1 + exp(x))
     }
 
     /// `dx ← dy ⊙ GELU'(x)` with
     /// `GELU'(x) = ½(1 + tanh u) + ½·x·(1 − tanh²u)·√(2/π)·(1 + 3·0.044715·x²)`, `u = √(2/π)(x + 0.044715x³)`.
     /// `x` is the GELU input (pre-activation). In place on `dy` is fine.
     @inlinable public static func geluBackward(_ dy: Tensor, input x: Tensor, into dx: Tensor) {
-        checkShape(dy, x, "geluBackward"); checkShape(dy, dx, "geluBackward")
-        if let d = device("geluBackward", dy, x, dx) {
-            d.launch("rfm_gelu_backward", elements: dy.count, .pointer(dy.data), .pointer(x.data), .pointer(dx.data), .int(dy.count))
-            return
-        }
+        if launchedOnDevice("geluBackward", "rfm_gelu_backward", dy, x, into: dx) { return }
         let c = geluScale, k = geluCubic
         forEachLane(x.data, dy.data, dx.data, count: x.count) { v, g in
             let v2: Lanes = v * v
@@ -184,11 +146,7 @@ extension Kernels {
 
     /// `y ← tanh(x)` (in place is fine).
     @inlinable public static func tanh(_ x: Tensor, into y: Tensor) {
-        checkShape(x, y, "tanh")
-        if let d = device("tanh", x, y) {
-            d.launch("rfm_tanh", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
-            return
-        }
+        if launchedOnDevice("tanh", "rfm_tanh", x, into: y) { return }
         forEachLane(x.data, y.data, count: x.count) { tanh($0) }
     }
 }

@@ -7,11 +7,7 @@ import Foundation
 extension Kernels {
     /// `y ← 1 / (x + offset)` (offset 0: the plain reciprocal; 1e-12: the ESS's guard).
     @inlinable public static func reciprocal(_ x: Tensor, plus offset: Float = 0, into y: Tensor) {
-        checkShape(x, y, "reciprocal")
-        if let d = device("reciprocal", x, y) {
-            d.launch("rfm_reciprocal", elements: x.count, .pointer(x.data), .pointer(y.data), .float(offset), .int(x.count))
-            return
-        }
+        if launchedOnDevice("reciprocal", "rfm_reciprocal", x, into: y, [.float(offset)]) { return }
         let p = x.data, q = y.data
         if offset == 0 {
             for i in 0..<x.count { q[i] = 1 / p[i] }
@@ -22,11 +18,7 @@ extension Kernels {
 
     /// `out ← a / b`, or `−a / b` when `negated`.
     @inlinable public static func ratio(_ a: Tensor, _ b: Tensor, negated: Bool = false, into out: Tensor) {
-        checkShape(a, b, "ratio"); checkShape(a, out, "ratio")
-        if let d = device("ratio", a, b, out) {
-            d.launch("rfm_ratio", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(negated ? 1 : 0), .int(a.count))
-            return
-        }
+        if launchedOnDevice("ratio", "rfm_ratio", a, b, into: out, [.int(negated ? 1 : 0)]) { return }
         let x = a.data, y = b.data, z = out.data
         if negated {
             for i in 0..<a.count { z[i] = -x[i] / y[i] }
@@ -37,34 +29,21 @@ extension Kernels {
 
     /// `out ← (a / b)²`.
     @inlinable public static func squaredRatio(_ a: Tensor, _ b: Tensor, into out: Tensor) {
-        checkShape(a, b, "squaredRatio"); checkShape(a, out, "squaredRatio")
-        if let d = device("squaredRatio", a, b, out) {
-            d.launch("rfm_squared_ratio", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
-            return
-        }
+        if launchedOnDevice("squaredRatio", "rfm_squared_ratio", a, b, into: out) { return }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = (x[i] / y[i]) * (x[i] / y[i]) }
     }
 
     /// `out ← (x + c) − s·y` (in place on either is fine).
     @inlinable public static func shiftedDifference(_ x: Tensor, plus c: Float, minus s: Float, times y: Tensor, into out: Tensor) {
-        checkShape(x, y, "shiftedDifference"); checkShape(x, out, "shiftedDifference")
-        if let d = device("shiftedDifference", x, y, out) {
-            d.launch("rfm_shifted_difference", elements: x.count, .pointer(x.data), .pointer(y.data), .pointer(out.data), .float(c), .float(s),
-                     .int(x.count))
-            return
-        }
+        if launchedOnDevice("shiftedDifference", "rfm_shifted_difference", x, y, into: out, [.float(c), .float(s)]) { return }
         let p = x.data, r = y.data, z = out.data
         for i in 0..<x.count { z[i] = p[i] + c - s * r[i] }
     }
 
     /// `out ← x + c` (in place is fine; `x − c` is `x + (−c)` exactly).
     @inlinable public static func addScalar(_ x: Tensor, _ c: Float, into out: Tensor) {
-        checkShape(x, out, "addScalar")
-        if let d = device("addScalar", x, out) {
-            d.launch("rfm_add_scalar", elements: x.count, .pointer(x.data), .pointer(out.data), .float(c), .int(x.count))
-            return
-        }
+        if launchedOnDevice("addScalar", "rfm_add_scalar", x, into: out, [.float(c)]) { return }
         let p = x.data, z = out.data
         for i in 0..<x.count { z[i] = p[i] + c }
     }
@@ -72,33 +51,21 @@ extension Kernels {
     /// `out ← max(x, v)` elementwise with Swift's `max`, a lower bound `v` on every entry (a NaN in
     /// x stays; in place is fine).
     @inlinable public static func maximum(_ x: Tensor, _ v: Float, into out: Tensor) {
-        checkShape(x, out, "maximum")
-        if let d = device("maximum", x, out) {
-            d.launch("rfm_floor", elements: x.count, .pointer(x.data), .pointer(out.data), .float(v), .int(x.count))
-            return
-        }
+        if launchedOnDevice("maximum", "rfm_floor", x, into: out, [.float(v)]) { return }
         let p = x.data, z = out.data
         for i in 0..<x.count { z[i] = max(p[i], v) }
     }
 
     /// `y ← √x` (in place is fine).
     @inlinable public static func squareRoot(_ x: Tensor, into y: Tensor) {
-        checkShape(x, y, "squareRoot")
-        if let d = device("squareRoot", x, y) {
-            d.launch("rfm_sqrt", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
-            return
-        }
+        if launchedOnDevice("squareRoot", "rfm_sqrt", x, into: y) { return }
         let p = x.data, q = y.data
         for i in 0..<x.count { q[i] = p[i].squareRoot() }
     }
 
     /// `y ← 1 − x`.
     @inlinable public static func oneMinus(_ x: Tensor, into y: Tensor) {
-        checkShape(x, y, "oneMinus")
-        if let d = device("oneMinus", x, y) {
-            d.launch("rfm_one_minus", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
-            return
-        }
+        if launchedOnDevice("oneMinus", "rfm_one_minus", x, into: y) { return }
         let p = x.data, q = y.data
         for i in 0..<x.count { q[i] = 1 - p[i] }
     }

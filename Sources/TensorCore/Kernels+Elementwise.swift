@@ -29,33 +29,21 @@ extension Tensor {
 extension Kernels {
     /// `out ← a + b` (in place is fine).
     @inlinable public static func add(_ a: Tensor, _ b: Tensor, into out: Tensor) {
-        checkShape(a, b, "add"); checkShape(a, out, "add")
-        if let d = device("add", a, b, out) {
-            d.launch("rfm_add", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
-            return
-        }
+        if launchedOnDevice("add", "rfm_add", a, b, into: out) { return }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = x[i] + y[i] }
     }
 
     /// `out ← a − b` (in place is fine).
     @inlinable public static func subtract(_ a: Tensor, _ b: Tensor, into out: Tensor) {
-        checkShape(a, b, "subtract"); checkShape(a, out, "subtract")
-        if let d = device("subtract", a, b, out) {
-            d.launch("rfm_subtract", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
-            return
-        }
+        if launchedOnDevice("subtract", "rfm_subtract", a, b, into: out) { return }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = x[i] - y[i] }
     }
 
     /// `out ← a ⊙ b`, the elementwise product (in place is fine).
     @inlinable public static func multiply(_ a: Tensor, _ b: Tensor, into out: Tensor) {
-        checkShape(a, b, "multiply"); checkShape(a, out, "multiply")
-        if let d = device("multiply", a, b, out) {
-            d.launch("rfm_multiply", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
-            return
-        }
+        if launchedOnDevice("multiply", "rfm_multiply", a, b, into: out) { return }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = x[i] * y[i] }
     }
@@ -93,11 +81,7 @@ extension Kernels {
 
     /// `out ← min(a, b)` elementwise (in place is fine).
     @inlinable public static func minimum(_ a: Tensor, _ b: Tensor, into out: Tensor) {
-        checkShape(a, b, "minimum"); checkShape(a, out, "minimum")
-        if let d = device("minimum", a, b, out) {
-            d.launch("rfm_minimum", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
-            return
-        }
+        if launchedOnDevice("minimum", "rfm_minimum", a, b, into: out) { return }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = min(x[i], y[i]) }
     }
@@ -105,12 +89,8 @@ extension Kernels {
     /// `out ← min(max(a, −bound), bound)` elementwise, the projection onto the box `[−bound, bound]ᵈ`
     /// (in place is fine).
     @inlinable public static func clamp(_ a: Tensor, bound: Float, into out: Tensor) {
-        checkShape(a, out, "clamp")
         precondition(bound >= 0, "clamp: negative bound \(bound)")
-        if let d = device("clamp", a, out) {
-            d.launch("rfm_clamp", elements: a.count, .pointer(a.data), .pointer(out.data), .float(bound), .int(a.count))
-            return
-        }
+        if launchedOnDevice("clamp", "rfm_clamp", a, into: out, [.float(bound)]) { return }
         let x = a.data, z = out.data
         for i in 0..<a.count { z[i] = min(max(x[i], -bound), bound) }
     }
@@ -161,27 +141,31 @@ extension Kernels {
     /// `out ← (x − s·y)/q` (in place on either is fine): a diffusion's clean-sample prediction
     /// `x̂₀ = (x_t − √(1 − ᾱ)·ε)/√ᾱ`.
     @inlinable public static func scaledDifference(_ x: Tensor, minus s: Float, times y: Tensor, over q: Float, into out: Tensor) {
-        checkShape(x, y, "scaledDifference"); checkShape(x, out, "scaledDifference")
-        if let d = device("scaledDifference", x, y, out) {
-            d.launch("rfm_scaled_difference", elements: x.count, .pointer(x.data), .float(s), .pointer(y.data), .float(q), .int(1),
-                     .pointer(out.data), .int(x.count))
-            return
-        }
-        let p = x.data, r = y.data, z = out.data
-        for i in 0..<x.count { z[i] = (p[i] - s * r[i]) / q }
+        scaledDifference(x, minus: s, times: y, factor: q, divides: true, into: out)
     }
 
     /// `out ← c·(x − s·y)` (in place on either is fine): the reference's ancestral step
     /// `(x − βₖ/√(1 − ᾱₖ)·ε)/√αₖ`, with `c = 1/√αₖ` as it computes it.
     @inlinable public static func scaledDifference(_ x: Tensor, minus s: Float, times y: Tensor, scaledBy c: Float, into out: Tensor) {
+        scaledDifference(x, minus: s, times: y, factor: c, divides: false, into: out)
+    }
+
+    /// The one kernel behind both forms, `rfm_scaled_difference`, whose flag says which:
+    /// `(x − s·y)/f` when `divides`, else `f·(x − s·y)`. The two round differently, so neither is
+    /// written as the other (a division by q is not a product with 1/q).
+    @inlinable static func scaledDifference(_ x: Tensor, minus s: Float, times y: Tensor, factor f: Float, divides: Bool, into out: Tensor) {
         checkShape(x, y, "scaledDifference"); checkShape(x, out, "scaledDifference")
         if let d = device("scaledDifference", x, y, out) {
-            d.launch("rfm_scaled_difference", elements: x.count, .pointer(x.data), .float(s), .pointer(y.data), .float(c), .int(0),
-                     .pointer(out.data), .int(x.count))
+            d.launch("rfm_scaled_difference", elements: x.count, .pointer(x.data), .float(s), .pointer(y.data), .float(f),
+                     .int(divides ? 1 : 0), .pointer(out.data), .int(x.count))
             return
         }
         let p = x.data, r = y.data, z = out.data
-        for i in 0..<x.count { z[i] = c * (p[i] - s * r[i]) }
+        if divides {
+            for i in 0..<x.count { z[i] = (p[i] - s * r[i]) / f }
+        } else {
+            for i in 0..<x.count { z[i] = f * (p[i] - s * r[i]) }
+        }
     }
 
     /// `y ← y + α·x`.

@@ -8,11 +8,7 @@ extension Kernels {
     /// needs one exponential and no logarithm. For x > 20 the ratio is 1 to Float32 rounding (and
     /// `n` would overflow past x ≈ 44), so x itself is returned there.
     @inlinable public static func mish(_ x: Tensor, into y: Tensor) {
-        checkShape(x, y, "mish")
-        if let d = device("mish", x, y) {
-            d.launch("rfm_mish", elements: x.count, .pointer(x.data), .pointer(y.data), .int(x.count))
-            return
-        }
+        if launchedOnDevice("mish", "rfm_mish", x, into: y) { return }
         forEachLane(x.data, y.data, count: x.count) { v in
             let e: Lanes = exp(v.replacing(with: 0, where: v .> 20))
             let n: Lanes = e * (e + 2)
@@ -23,11 +19,7 @@ extension Kernels {
     /// `dx ← dy ⊙ mish'(x)` with `mish'(x) = tanh(sp) + x·(1 − tanh²(sp))·σ(x)`, `sp = softplus(x)`,
     /// `σ(x) = eˣ/(1 + eˣ)`; `x` is the pre-activation. In place on `dy` is fine.
     @inlinable public static func mishBackward(_ dy: Tensor, input x: Tensor, into dx: Tensor) {
-        checkShape(dy, x, "mishBackward"); checkShape(dy, dx, "mishBackward")
-        if let d = device("mishBackward", dy, x, dx) {
-            d.launch("rfm_mish_backward", elements: dy.count, .pointer(dy.data), .pointer(x.data), .pointer(dx.data), .int(dy.count))
-            return
-        }
+        if launchedOnDevice("mishBackward", "rfm_mish_backward", dy, x, into: dx) { return }
         forEachLane(x.data, dy.data, dx.data, count: x.count) { v, g in
             let big = v .> 20
             let e: Lanes = exp(v.replacing(with: 0, where: big))

@@ -20,10 +20,7 @@ extension Kernels {
     /// Row sums: `v[i] ← Σⱼ m[i, j]` (`v` has `m.rows` elements).
     @inlinable public static func sumRows(_ m: Tensor, into v: Tensor) {
         precondition(v.count == m.rows, "sumRows: output of \(v.count) for \(m.rows) rows")
-        if let d = device("sumRows", m, v) {
-            d.launch("rfm_sum_rows", elements: m.rows, .pointer(m.data), .pointer(v.data), .int(m.rows), .int(m.cols))
-            return
-        }
+        if launchedRowsOnDevice("sumRows", "rfm_sum_rows", m, into: v) { return }
         for i in 0..<m.rows {
             let row = m.data + i * m.cols
             var s: Float = 0
@@ -35,10 +32,7 @@ extension Kernels {
     /// Row maxima: `v[i] ← maxⱼ m[i, j]` (−∞ for an empty row).
     @inlinable public static func maxRows(_ m: Tensor, into v: Tensor) {
         precondition(v.count == m.rows, "maxRows: output of \(v.count) for \(m.rows) rows")
-        if let d = device("maxRows", m, v) {
-            d.launch("rfm_max_rows", elements: m.rows, .pointer(m.data), .pointer(v.data), .int(m.rows), .int(m.cols))
-            return
-        }
+        if launchedRowsOnDevice("maxRows", "rfm_max_rows", m, into: v) { return }
         for i in 0..<m.rows { v.data[i] = rowMax(m.data + i * m.cols, m.cols) }
     }
 
@@ -58,10 +52,7 @@ extension Kernels {
     /// so entries of ±1e4 neither overflow nor underflow. A row of all −∞ gives −∞.
     @inlinable public static func logSumExpRows(_ m: Tensor, into v: Tensor) {
         precondition(v.count == m.rows, "logSumExpRows: output of \(v.count) for \(m.rows) rows")
-        if let d = device("logSumExpRows", m, v) {
-            d.launch("rfm_log_sum_exp_rows", elements: m.rows, .pointer(m.data), .pointer(v.data), .int(m.rows), .int(m.cols))
-            return
-        }
+        if launchedRowsOnDevice("logSumExpRows", "rfm_log_sum_exp_rows", m, into: v) { return }
         for i in 0..<m.rows {
             let row = m.data + i * m.cols
             let top = rowMax(row, m.cols)
@@ -74,10 +65,7 @@ extension Kernels {
     /// stability (in place is fine).
     @inlinable public static func softmaxRows(_ m: Tensor, into out: Tensor) {
         checkShape(m, out, "softmaxRows")
-        if let d = device("softmaxRows", m, out) {
-            d.launch("rfm_softmax_rows", elements: m.rows, .pointer(m.data), .pointer(out.data), .int(m.rows), .int(m.cols))
-            return
-        }
+        if launchedRowsOnDevice("softmaxRows", "rfm_softmax_rows", m, into: out) { return }
         for i in 0..<m.rows {
             let row = m.data + i * m.cols, o = out.data + i * m.cols
             let top = rowMax(row, m.cols)

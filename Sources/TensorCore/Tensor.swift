@@ -192,17 +192,11 @@ public final class Tensor: @unchecked Sendable {
     /// A view of the whole tensor as a matrix operand.
     @inlinable public var matrix: MatrixRef { MatrixRef(data, rows: rows, cols: cols, stride: cols, device: device) }
 
-    /// A view of rows `range` (contiguous, no copy).
-    @inlinable public func rows(_ range: Range<Int>) -> MatrixRef {
-        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Tensor.rows: \(range) out of 0..<\(rows)")
-        return MatrixRef(data + range.lowerBound * cols, rows: range.count, cols: cols, stride: cols, device: device)
-    }
+    /// A view of rows `range` (contiguous, no copy): ``MatrixRef/rows(_:)`` of ``matrix``.
+    @inlinable public func rows(_ range: Range<Int>) -> MatrixRef { matrix.rows(range) }
 
-    /// A view of columns `range` (strided, no copy).
-    @inlinable public func columns(_ range: Range<Int>) -> MatrixRef {
-        precondition(range.lowerBound >= 0 && range.upperBound <= cols, "Tensor.columns: \(range) out of 0..<\(cols)")
-        return MatrixRef(data + range.lowerBound, rows: rows, cols: range.count, stride: cols, device: device)
-    }
+    /// A view of columns `range` (strided, no copy): ``MatrixRef/columns(_:)`` of ``matrix``.
+    @inlinable public func columns(_ range: Range<Int>) -> MatrixRef { matrix.columns(range) }
 }
 
 /// A non-owning view of a row-major matrix: `rows × cols` elements whose rows start `stride`

@@ -28,11 +28,7 @@ public enum ControlSuite {
     /// Where dm_control's `suite/*.xml` files are: `$RFM_DMC_SUITE_DIR`, else the copy that
     /// `scripts/setup.sh` unpacks into this checkout's `.deps/`.
     public static var modelDirectory: String {
-        if let dir = ProcessInfo.processInfo.environment["RFM_DMC_SUITE_DIR"], !dir.isEmpty { return dir }
-        // This file is Sources/Environments/ControlSuite/ControlSuite.swift.
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0 ..< 4 { root.deleteLastPathComponent() }
-        return root.appendingPathComponent(".deps/dm_control-1.0.34/suite").path
+        Environments.modelDirectory(variable: "RFM_DMC_SUITE_DIR", deps: "dm_control-1.0.34/suite")
     }
 
     /// A task, unwrapped (no time limit, actions in the actuators' range).

@@ -61,18 +61,13 @@ public final class ControlSuiteEnvironment: Environment {
     /// Integration state (see ``Physics/integrationState()``), then the task variables, then
     /// their count.
     public func saveState() -> [Double] {
-        let vars = task.taskVariables(physics)
-        return physics.integrationState() + vars + [Double(vars.count)]
+        SavedPhysicsState.join(integration: physics.integrationState(), extras: task.taskVariables(physics))
     }
 
     public func restoreState(_ state: [Double]) throws {
-        guard let last = state.last, last >= 0, Int(last) < state.count else {
-            throw EnvironmentError.badState("\(name): malformed state")
-        }
-        let n = Int(last)
-        let body = state.dropLast()
+        let (integration, taskVariables) = try SavedPhysicsState.split(state, environment: name)
         do {
-            _ = try resetToState(Array(body.dropLast(n)), taskVariables: Array(body.suffix(n)))
+            _ = try resetToState(integration, taskVariables: taskVariables)
         } catch {
             throw EnvironmentError.badState("\(name): \(error)")
         }

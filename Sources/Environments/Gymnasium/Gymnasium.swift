@@ -26,11 +26,7 @@ public enum Gymnasium {
     /// Where Gymnasium's `envs/mujoco/assets/*.xml` files are: `$RFM_GYM_ASSETS_DIR`, else the
     /// copy that `scripts/setup.sh` (fetch_gymnasium.sh) unpacks into this checkout's `.deps/`.
     public static var modelDirectory: String {
-        if let dir = ProcessInfo.processInfo.environment["RFM_GYM_ASSETS_DIR"], !dir.isEmpty { return dir }
-        // This file is Sources/Environments/Gymnasium/Gymnasium.swift.
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0 ..< 4 { root.deleteLastPathComponent() }
-        return root.appendingPathComponent(".deps/gymnasium-1.2.2/assets").path
+        Environments.modelDirectory(variable: "RFM_GYM_ASSETS_DIR", deps: "gymnasium-1.2.2/assets")
     }
 
     /// A task, unwrapped (no time limit, actions in the actuators' range).

@@ -65,22 +65,17 @@ public final class GymnasiumEnvironment: Environment {
     /// Integration state (see ``Physics/integrationState()``), then the task's progress value
     /// (read from position-dependent data the integration state does not hold), then its count.
     public func saveState() -> [Double] {
-        let progress = restoredProgress ?? task.progress(physics)
-        return physics.integrationState() + progress + [Double(progress.count)]
+        SavedPhysicsState.join(integration: physics.integrationState(), extras: restoredProgress ?? task.progress(physics))
     }
 
     public func restoreState(_ state: [Double]) throws {
-        guard let last = state.last, last >= 0, Int(last) < state.count else {
-            throw EnvironmentError.badState("\(name): malformed state")
-        }
-        let n = Int(last)
-        let body = state.dropLast()
+        let (integration, progress) = try SavedPhysicsState.split(state, environment: name)
         do {
-            try physics.setIntegrationState(Array(body.dropLast(n)))
+            try physics.setIntegrationState(integration)
         } catch {
             throw EnvironmentError.badState("\(name): \(error)")
         }
-        restoredProgress = Array(body.suffix(n))
+        restoredProgress = progress
     }
 
     // MARK: Float64 access

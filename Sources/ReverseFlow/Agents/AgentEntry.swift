@@ -16,9 +16,9 @@ public struct AgentEntry: Sendable {
     private let decode: @Sendable (ConfigDecoder) throws -> Any
     private let build: @Sendable (Any, _ observationSize: Int, _ actionSize: Int, inout RandomStream) -> Agent
 
-    public init<Settings: Decodable>(name: String, settings: Settings.Type, keys: [ConfigSchema.Key], metricKeys: [String],
-                                     runsOnDevices: Bool = true,
-                                     make: @escaping @Sendable (Settings, _ observationSize: Int, _ actionSize: Int, inout RandomStream) -> Agent) {
+    public init<Settings: Decodable & SendableMetatype>(name: String, settings: Settings.Type, keys: [ConfigSchema.Key],
+                                                        metricKeys: [String], runsOnDevices: Bool = true,
+                                                        make: @escaping @Sendable (Settings, _ observationSize: Int, _ actionSize: Int, inout RandomStream) -> Agent) {
         precondition(keys.allSatisfy { $0.name.hasPrefix(name + ".") }, "\(name)'s config keys must all be in its section '\(name).'")
         self.name = name
         self.keys = keys
@@ -26,6 +26,16 @@ public struct AgentEntry: Sendable {
         self.runsOnDevices = runsOnDevices
         decode = { try Settings(from: $0) }
         build = { settings, observationSize, actionSize, rng in make(settings as! Settings, observationSize, actionSize, &rng) }
+    }
+
+    /// The entry of an agent that its own initialiser builds from its decoded `Settings` (every
+    /// agent of the registry).
+    public init<A: ConfigurableAgent & SendableMetatype>(name: String, agent: A.Type, keys: [ConfigSchema.Key],
+                                                         metricKeys: [String], runsOnDevices: Bool = true) {
+        self.init(name: name, settings: A.Settings.self, keys: keys, metricKeys: metricKeys,
+                  runsOnDevices: runsOnDevices) { settings, observationSize, actionSize, rng in
+            A(observationSize: observationSize, actionSize: actionSize, settings: settings, rng: &rng)
+        }
     }
 
     /// Decodes the agent's settings from `decoder` and returns them: what validation runs for
@@ -52,4 +62,13 @@ public struct AgentEntry: Sendable {
         }
         return build(settings, observationSize, actionSize, &rng)
     }
+}
+
+/// An agent built from its settings alone, decoded from a run's configuration: what
+/// ``AgentEntry/init(name:agent:keys:metricKeys:runsOnDevices:)`` needs to make it.
+public protocol ConfigurableAgent: Agent {
+    associatedtype Settings: Decodable & SendableMetatype
+    /// A fresh agent for observations of `observationSize` and actions of `actionSize`, its
+    /// networks drawn from `rng`.
+    init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream)
 }

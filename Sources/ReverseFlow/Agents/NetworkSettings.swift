@@ -44,6 +44,16 @@ public struct NetworkSettings: Decodable, Sendable, Equatable {
         actorMaxGradNorm = try own["actor_max_grad_norm"]
     }
 
+    /// The schema keys of a baseline's own clips, which ``init(from:clipsOf:criticActivation:)``
+    /// reads: `<section>.actor_max_grad_norm` and `<section>.critic_max_grad_norm`, each a
+    /// positive number or null, with `label` (the agent's name) leading their help.
+    public static func clipKeys(of section: String, label: String) -> [ConfigSchema.Key] {
+        ["actor", "critic"].map { network in
+            .init(name: "\(section).\(network)_max_grad_norm", kind: .optionalNumber(1e-8...1e12),
+                  help: "\(label) \(network) gradient clip (null: none)")
+        }
+    }
+
     /// The shared critic with an agent's own gradient clip (nil: none) and activation.
     public func critic(maxGradNorm: Float?, activation: Activation = .relu) -> TwinCritic.Settings {
         var settings = critic

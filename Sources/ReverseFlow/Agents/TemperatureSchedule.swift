@@ -21,3 +21,17 @@ public struct TemperatureSchedule: Sendable, Equatable {
         return Foundation.exp(Foundation.log(initial) + (Foundation.log(final) - Foundation.log(initial)) * fraction)
     }
 }
+
+extension TemperatureSchedule {
+    /// The schema keys of an annealed λ in an agent's `section`: `temperature` (λ₀),
+    /// `temperature_final` (λ₁) and `temperature_steps`, with `label` (the agent's name, none
+    /// for RFM) leading their help.
+    static func keys(of section: String, label: String? = nil) -> [ConfigSchema.Key] {
+        let lead = label.map { $0 + " " } ?? ""
+        return [
+            .init(name: "\(section).temperature", kind: .number(1e-8...1e6), help: lead + "Boltzmann temperature λ"),
+            .init(name: "\(section).temperature_final", kind: .number(1e-8...1e6), help: lead + "λ at the end of the annealing"),
+            .init(name: "\(section).temperature_steps", kind: .integer(ConfigSchema.positive), help: lead + "updates over which λ is annealed"),
+        ]
+    }
+}

@@ -140,6 +140,17 @@ extension KeyedDecodingContainer where Key == ConfigKey {
         get throws { try decode(T.self, forKey: ConfigKey(name)) }
     }
 
+    /// The keys `lower` and `upper` of this section, the ends of a range, which must be in order:
+    /// `lower < upper`, else a ``ConfigError`` naming both (`sac.log_std_min` below `sac.log_std_max`).
+    public func orderedPair(_ lower: String, _ upper: String) throws -> (lower: Double, upper: Double) {
+        let low: Double = try self[lower], high: Double = try self[upper]
+        guard low < high else {
+            let section = codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigError("config key '\(section).\(lower)' (\(low)) must be below '\(section).\(upper)' (\(high))")
+        }
+        return (low, high)
+    }
+
     /// The nested section `name` (`critic`, `sac`).
     public func section(_ name: String) throws -> KeyedDecodingContainer<ConfigKey> {
         try nestedContainer(keyedBy: ConfigKey.self, forKey: ConfigKey(name))

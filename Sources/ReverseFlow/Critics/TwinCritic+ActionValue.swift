@@ -37,12 +37,7 @@ extension TwinCritic: ActionValue {
         let n = actions.rows
         let ws = worker.workspace
         ws.reset()
-        let x = ws.matrix(n, stateDim + actionDim)
-        // Each state repeated for its group, then the actions beside it.
-        let repeated = ws.matrix(n, stateDim)
-        Kernels.repeatRows(states, times: n / states.rows, into: repeated)
-        Kernels.copy(repeated.matrix, into: x.columns(0..<stateDim))
-        Kernels.copy(actions.matrix, into: x.columns(stateDim..<(stateDim + actionDim)))
+        let x = groupedInputs(states: states, actions: actions, workspace: ws)
         let q1 = online[0].forward(x, cache: worker.caches[0])
         let q2 = online[1].forward(x, cache: worker.caches[1])
         Kernels.minimum(q1, q2, into: values)

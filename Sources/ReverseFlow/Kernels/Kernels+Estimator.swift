@@ -10,11 +10,7 @@ extension Kernels {
     /// `out ← log sech² y = −2(|y| + log1p(e^{−2|y|}) − log 2)`: the tanh squashing's log-Jacobian
     /// per latent coordinate, stable for large |y|.
     @inlinable public static func tanhLogJacobian(_ y: Tensor, into out: Tensor) {
-        checkShape(y, out, "tanhLogJacobian")
-        if let d = device("tanhLogJacobian", y, out) {
-            d.launch("rfm_tanh_log_jacobian", elements: y.count, .pointer(y.data), .pointer(out.data), .int(y.count))
-            return
-        }
+        if launchedOnDevice("tanhLogJacobian", "rfm_tanh_log_jacobian", y, into: out) { return }
         let p = y.data, q = out.data
         for i in 0..<y.count {
             let a = abs(p[i])
@@ -25,11 +21,7 @@ extension Kernels {
     /// `out ← (1 − a²) ⊙ g / λ − 2a`: the latent score `∇_y log p₁` of the Boltzmann target under
     /// tanh squashing, from the actions `a = tanh y` and `g = ∇ₐQ`.
     @inlinable public static func tanhScore(actions a: Tensor, actionGradient g: Tensor, temperature lambda: Float, into out: Tensor) {
-        checkShape(a, g, "tanhScore"); checkShape(a, out, "tanhScore")
-        if let d = device("tanhScore", a, g, out) {
-            d.launch("rfm_tanh_score", elements: a.count, .pointer(a.data), .pointer(g.data), .pointer(out.data), .float(lambda), .int(a.count))
-            return
-        }
+        if launchedOnDevice("tanhScore", "rfm_tanh_score", a, g, into: out, [.float(lambda)]) { return }
         let x = a.data, y = g.data, z = out.data
         for i in 0..<a.count { z[i] = (1 - x[i] * x[i]) * y[i] / lambda - 2 * x[i] }
     }
@@ -38,12 +30,8 @@ extension Kernels {
     /// coefficient from its weighted covariance and variance.
     @inlinable public static func controlVariateCoefficient(numerator: Tensor, denominator: Tensor, ridge: Float, clip: Float,
                                                            into c: Tensor) {
-        checkShape(numerator, denominator, "controlVariateCoefficient"); checkShape(numerator, c, "controlVariateCoefficient")
-        if let d = device("controlVariateCoefficient", numerator, denominator, c) {
-            d.launch("rfm_control_variate_coefficient", elements: c.count, .pointer(numerator.data), .pointer(denominator.data),
-                     .pointer(c.data), .float(ridge), .float(clip), .int(c.count))
-            return
-        }
+        if launchedOnDevice("controlVariateCoefficient", "rfm_control_variate_coefficient", numerator, denominator, into: c,
+                            [.float(ridge), .float(clip)]) { return }
         let n = numerator.data, d = denominator.data, z = c.data
         for i in 0..<c.count { z[i] = min(max(-n[i] / (d[i] + ridge), -clip), clip) }
     }
@@ -51,11 +39,7 @@ extension Kernels {
     /// `out ← 1` where `a < b`, `½` where `a = b`, `0` elsewhere: the share of `∂ min(a, b)` that
     /// flows to `a` (called with the arguments swapped for `b`'s share).
     @inlinable public static func minimumShare(_ a: Tensor, _ b: Tensor, into out: Tensor) {
-        checkShape(a, b, "minimumShare"); checkShape(a, out, "minimumShare")
-        if let d = device("minimumShare", a, b, out) {
-            d.launch("rfm_minimum_share", elements: a.count, .pointer(a.data), .pointer(b.data), .pointer(out.data), .int(a.count))
-            return
-        }
+        if launchedOnDevice("minimumShare", "rfm_minimum_share", a, b, into: out) { return }
         let x = a.data, y = b.data, z = out.data
         for i in 0..<a.count { z[i] = x[i] < y[i] ? 1 : (x[i] == y[i] ? 0.5 : 0) }
     }

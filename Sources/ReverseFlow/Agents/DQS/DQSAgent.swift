@@ -59,13 +59,10 @@ public final class DQSAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        let networks = settings.networks
-        var (actorRNG, criticRNG) = rng.splitActorCritic()
-        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
+        (network, critic) = rng.policyAndCritic(observationSize: observationSize, actionSize: actionSize, networks: settings.networks)
         sampler = VESampler(network: network, schedule: settings.schedule, steps: settings.steps)
         estimator = SmoothedScoreEstimator(actionDim: actionSize, samples: settings.samples)
-        actorOptimizer = ActorOptimizer(network, settings: networks)
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
+        actorOptimizer = ActorOptimizer(network, settings: settings.networks)
     }
 
     /// λ after `count` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(count/steps, 1))` (the

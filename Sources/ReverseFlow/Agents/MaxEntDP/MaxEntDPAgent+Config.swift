@@ -1,12 +1,9 @@
 /// MaxEntDP in the ``AgentRegistry``: `agent: maxentdp`, its `maxentdp:` section, its metric
 /// columns.
-extension MaxEntDPAgent {
+extension MaxEntDPAgent: ConfigurableAgent {
     public static let entry = AgentEntry(
-        name: "maxentdp", settings: Settings.self,
-        keys: [
-            .init(name: "maxentdp.temperature", kind: .number(1e-8...1e6), help: "MaxEntDP temperature λ"),
-            .init(name: "maxentdp.temperature_final", kind: .number(1e-8...1e6), help: "MaxEntDP λ at the end of the annealing"),
-            .init(name: "maxentdp.temperature_steps", kind: .integer(ConfigSchema.positive), help: "MaxEntDP updates over which λ is annealed"),
+        name: "maxentdp", agent: MaxEntDPAgent.self,
+        keys: TemperatureSchedule.keys(of: "maxentdp", label: "MaxEntDP") + [
             .init(name: "maxentdp.diffusion_steps", kind: .integer(ConfigSchema.positive), help: "MaxEntDP reverse diffusion steps"),
             .init(name: "maxentdp.t_min", kind: .number(0...0.99), help: "MaxEntDP start of the cosine time range"),
             .init(name: "maxentdp.t_max", kind: .optionalNumber(1e-6...1),
@@ -16,13 +13,9 @@ extension MaxEntDPAgent {
             .init(name: "maxentdp.log_prob_samples", kind: .integer(ConfigSchema.positive), help: "MaxEntDP noise draws per point of the log-likelihood"),
             .init(name: "maxentdp.log_prob_steps", kind: .integer(ConfigSchema.positive), help: "MaxEntDP grid points of the log-likelihood"),
             .init(name: "maxentdp.eval_candidates", kind: .integer(ConfigSchema.positive), help: "MaxEntDP samples per state when evaluating (best Q)"),
-            .init(name: "maxentdp.actor_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "MaxEntDP actor gradient clip (null: none)"),
-            .init(name: "maxentdp.critic_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "MaxEntDP critic gradient clip (null: none)"),
-        ],
+        ] + NetworkSettings.clipKeys(of: "maxentdp", label: "MaxEntDP"),
         metricKeys: ["estimator/ess", "estimator/q_mean", "actor/log_prob", "agent/temperature"]
-    ) { settings, observationSize, actionSize, rng in
-        MaxEntDPAgent(observationSize: observationSize, actionSize: actionSize, settings: settings, rng: &rng)
-    }
+    )
 }
 
 extension MaxEntDPAgent.Settings: Decodable {

@@ -64,17 +64,14 @@ public final class MaxEntDPAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        let networks = settings.networks
-        var (actorRNG, criticRNG) = rng.splitActorCritic()
-        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
+        (network, critic) = rng.policyAndCritic(observationSize: observationSize, actionSize: actionSize, networks: settings.networks)
         sampler = CosineDiffusionSampler(network: network, grid: CosineDiffusionGrid(
             steps: settings.diffusionSteps, tMin: settings.tMin, tMax: settings.tMax))
         logLikelihoodEstimator = DenoisingLogLikelihood(grid: CosineDiffusionGrid(steps: settings.logProbSteps, tMin: settings.tMin,
                                                                          tMax: settings.tMax),
                                                samples: settings.logProbSamples)
         posterior = TruncatedNoiseTarget(samples: settings.posteriorSamples)
-        actorOptimizer = ActorOptimizer(network, settings: networks)
+        actorOptimizer = ActorOptimizer(network, settings: settings.networks)
     }
 
     /// λ after `updates` updates: `exp(log λ₀ + (log λ₁ − log λ₀)·min(updates/steps, 1))`.

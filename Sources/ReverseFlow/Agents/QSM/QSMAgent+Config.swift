@@ -1,7 +1,7 @@
 /// QSM in the ``AgentRegistry``: `agent: qsm`, its `qsm:` section, its metric columns.
-extension QSMAgent {
+extension QSMAgent: ConfigurableAgent {
     public static let entry = AgentEntry(
-        name: "qsm", settings: Settings.self,
+        name: "qsm", agent: QSMAgent.self,
         keys: [
             .init(name: "qsm.steps", kind: .integer(ConfigSchema.positive), help: "QSM diffusion steps N"),
             .init(name: "qsm.schedule", kind: .choice(["vp"]), help: "QSM noise schedule"),
@@ -12,13 +12,9 @@ extension QSMAgent {
             .init(name: "qsm.gradient_scale", kind: .number(0...1e6), help: "QSM scale of ∇ₐQ in the regression target"),
             .init(name: "qsm.target_noise", kind: .number(0...1e3), help: "QSM noise std added to next actions"),
             .init(name: "qsm.exploration_noise", kind: .number(0...1e3), help: "QSM noise std added to actions when acting"),
-            .init(name: "qsm.actor_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "QSM actor gradient clip (null: none)"),
-            .init(name: "qsm.critic_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "QSM critic gradient clip (null: none)"),
-        ],
+        ] + NetworkSettings.clipKeys(of: "qsm", label: "QSM"),
         metricKeys: ["actor/target_rms", "agent/temperature"]
-    ) { settings, observationSize, actionSize, rng in
-        QSMAgent(observationSize: observationSize, actionSize: actionSize, settings: settings, rng: &rng)
-    }
+    )
 }
 
 extension QSMAgent.Settings: Decodable {

@@ -55,12 +55,9 @@ public final class QSMAgent: Agent {
 
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
-        let networks = settings.networks
-        var (actorRNG, criticRNG) = rng.splitActorCritic()
-        network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
+        (network, critic) = rng.policyAndCritic(observationSize: observationSize, actionSize: actionSize, networks: settings.networks)
         sampler = AncestralSampler(network: network, schedule: settings.schedule, steps: settings.steps, clip: settings.clip)
-        actorOptimizer = ActorOptimizer(network, settings: networks)
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
+        actorOptimizer = ActorOptimizer(network, settings: settings.networks)
     }
 
     public func act(observations: Tensor, deterministic: Bool, rng: inout RandomStream) -> Tensor {

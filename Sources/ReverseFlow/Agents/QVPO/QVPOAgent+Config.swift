@@ -1,7 +1,7 @@
 /// QVPO in the ``AgentRegistry``: `agent: qvpo`, its `qvpo:` section, its metric columns.
-extension QVPOAgent {
+extension QVPOAgent: ConfigurableAgent {
     public static let entry = AgentEntry(
-        name: "qvpo", settings: Settings.self,
+        name: "qvpo", agent: QVPOAgent.self,
         keys: [
             .init(name: "qvpo.diffusion_steps", kind: .integer(ConfigSchema.positive), help: "QVPO diffusion steps"),
             .init(name: "qvpo.noise_ratio", kind: .number(0...1e3), help: "QVPO scale of the sampler's noise"),
@@ -19,13 +19,9 @@ extension QVPOAgent {
             .init(name: "qvpo.action_grad_norm_per_dim", kind: .number(0...1e6), help: "QVPO action-gradient clip per action dimension (0: none)"),
             .init(name: "qvpo.entropy_alpha", kind: .number(0...1e6), help: "QVPO weight of the uniform-action entropy rows (0: none)"),
             .init(name: "qvpo.entropy_samples", kind: .integer(ConfigSchema.positive), help: "QVPO uniform actions per state"),
-            .init(name: "qvpo.actor_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "QVPO actor gradient clip (null: none)"),
-            .init(name: "qvpo.critic_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "QVPO critic gradient clip (null: none)"),
-        ],
+        ] + NetworkSettings.clipKeys(of: "qvpo", label: "QVPO"),
         metricKeys: ["actor/weight_mean", "agent/running_q_mean", "agent/running_q_std"]
-    ) { settings, observationSize, actionSize, rng in
-        QVPOAgent(observationSize: observationSize, actionSize: actionSize, settings: settings, rng: &rng)
-    }
+    )
 }
 
 extension QVPOAgent.BestActions: Decodable {}

@@ -91,11 +91,11 @@ public final class QVPOAgent: Agent {
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
         let networks = settings.networks
-        var (actorRNG, criticRNG) = rng.splitActorCritic()
-        network = QVPONetwork(stateDim: observationSize, actionDim: actionSize, width: networks.actorWidth,
-                              layers: networks.actorBlocks, embeddingSize: networks.embeddingSize, rng: &actorRNG)
+        (network, critic) = rng.actorAndCritic(observationSize: observationSize, actionSize: actionSize, critic: networks.critic) { rng in
+            QVPONetwork(stateDim: observationSize, actionDim: actionSize, width: networks.actorWidth, layers: networks.actorBlocks,
+                        embeddingSize: networks.embeddingSize, rng: &rng)
+        }
         targetNetwork = network.copy()
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
         diffusion = QVPODiffusion(network: network, steps: settings.diffusionSteps, noiseRatio: settings.noiseRatio)
         actorOptimizer = ActorOptimizer(network, settings: networks)
         onlineList = ParameterList(network)

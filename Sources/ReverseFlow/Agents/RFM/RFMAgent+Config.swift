@@ -1,11 +1,8 @@
 /// RFM in the ``AgentRegistry``: `agent: rfm`, its `rfm:` section, its metric columns.
-extension RFMAgent {
+extension RFMAgent: ConfigurableAgent {
     public static let entry = AgentEntry(
-        name: "rfm", settings: Settings.self,
-        keys: [
-            .init(name: "rfm.temperature", kind: .number(1e-8...1e6), help: "Boltzmann temperature λ"),
-            .init(name: "rfm.temperature_final", kind: .number(1e-8...1e6), help: "λ at the end of the annealing"),
-            .init(name: "rfm.temperature_steps", kind: .integer(ConfigSchema.positive), help: "updates over which λ is annealed"),
+        name: "rfm", agent: RFMAgent.self,
+        keys: TemperatureSchedule.keys(of: "rfm") + [
             .init(name: "rfm.flow_steps", kind: .integer(ConfigSchema.positive), help: "flow integration steps"),
             .init(name: "rfm.integrator", kind: .choice(FlowPolicy.Integrator.allCases.map(\.rawValue)), help: "flow ODE integrator"),
             .init(name: "rfm.t_min", kind: .number(0...0.49), help: "time margin at both ends of the flow"),
@@ -24,9 +21,7 @@ extension RFMAgent {
             .init(name: "rfm.cv_clip", kind: .number(0...1e6), help: "clip of the optimal coefficient"),
         ],
         metricKeys: ["estimator/ess", "estimator/coefficient", "estimator/q_mean", "estimator/q_std", "agent/temperature"]
-    ) { settings, observationSize, actionSize, rng in
-        RFMAgent(observationSize: observationSize, actionSize: actionSize, settings: settings, rng: &rng)
-    }
+    )
 }
 
 extension FlowPolicy.Integrator: Decodable {}

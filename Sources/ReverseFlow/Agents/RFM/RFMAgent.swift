@@ -71,8 +71,8 @@ public final class RFMAgent: Agent {
     public init(observationSize: Int, actionSize: Int, settings: Settings, rng: inout RandomStream) {
         self.settings = settings
         let networks = settings.networks
-        var (actorRNG, criticRNG) = rng.splitActorCritic()
-        let network = PolicyNetwork(stateDim: observationSize, actionDim: actionSize, settings: networks, rng: &actorRNG)
+        let network: PolicyNetwork
+        (network, critic) = rng.policyAndCritic(observationSize: observationSize, actionSize: actionSize, networks: networks)
         if var diffusion = settings.diffusion {
             diffusion.squash = true
             policy = DiffusionPolicy(network: network, settings: diffusion)
@@ -80,7 +80,6 @@ public final class RFMAgent: Agent {
             policy = FlowPolicy(network: network, settings: .init(steps: settings.flowSteps, integrator: settings.integrator,
                                                                   tMin: settings.tMin, squash: true))
         }
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: networks.critic, rng: &criticRNG)
         let estimator = PosteriorEstimator(actionDim: actionSize, settings: .init(samples: settings.posteriorSamples,
                                                                                    controlVariate: settings.controlVariate))
         learner = PolicyLearner(policy: policy, estimator: estimator,

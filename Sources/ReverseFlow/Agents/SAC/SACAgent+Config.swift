@@ -1,18 +1,14 @@
 /// SAC in the ``AgentRegistry``: `agent: sac`, its `sac:` section, its metric columns.
-extension SACAgent {
+extension SACAgent: ConfigurableAgent {
     public static let entry = AgentEntry(
-        name: "sac", settings: Settings.self,
+        name: "sac", agent: SACAgent.self,
         keys: [
             .init(name: "sac.alpha_lr", kind: .number(1e-8...1), help: "SAC temperature learning rate"),
             .init(name: "sac.log_std_min", kind: .number(-100...100), help: "SAC lower clip of log σ"),
             .init(name: "sac.log_std_max", kind: .number(-100...100), help: "SAC upper clip of log σ"),
-            .init(name: "sac.actor_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "SAC actor gradient clip (null: none)"),
-            .init(name: "sac.critic_max_grad_norm", kind: .optionalNumber(1e-8...1e12), help: "SAC critic gradient clip (null: none)"),
-        ],
+        ] + NetworkSettings.clipKeys(of: "sac", label: "SAC"),
         metricKeys: ["actor/entropy", "agent/alpha"]
-    ) { settings, observationSize, actionSize, rng in
-        SACAgent(observationSize: observationSize, actionSize: actionSize, settings: settings, rng: &rng)
-    }
+    )
 }
 
 extension SACAgent.Settings: Decodable {
@@ -20,10 +16,7 @@ extension SACAgent.Settings: Decodable {
     /// below `log_std_max`.
     public init(from decoder: Decoder) throws {
         let networks = try NetworkSettings(from: decoder, clipsOf: "sac"), sac = try decoder.section("sac")
-        let logStdMin: Double = try sac["log_std_min"], logStdMax: Double = try sac["log_std_max"]
-        guard logStdMin < logStdMax else {
-            throw ConfigError("config key 'sac.log_std_min' (\(logStdMin)) must be below 'sac.log_std_max' (\(logStdMax))")
-        }
+        let (logStdMin, logStdMax) = try sac.orderedPair("log_std_min", "log_std_max")
         self.init(critic: networks.critic, actorWidth: networks.actorWidth, actorBlocks: networks.actorBlocks,
                   actorLearningRate: networks.actorLearningRate, actorMaxGradNorm: networks.actorMaxGradNorm,
                   alphaLearningRate: try sac["alpha_lr"], logStdMin: Float(logStdMin), logStdMax: Float(logStdMax))

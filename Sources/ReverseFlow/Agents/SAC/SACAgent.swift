@@ -54,12 +54,12 @@ public final class SACAgent: Agent {
         self.settings = settings
         self.actionSize = actionSize
         targetEntropy = -Float(actionSize)
-        var (actorRNG, criticRNG) = rng.splitActorCritic()
-        actor = MLP.residualGELU(inputs: observationSize, width: settings.actorWidth, blocks: settings.actorBlocks,
-                                 outputs: 2 * actionSize, rng: &actorRNG)
+        (actor, critic) = rng.actorAndCritic(observationSize: observationSize, actionSize: actionSize, critic: settings.critic) { rng in
+            MLP.residualGELU(inputs: observationSize, width: settings.actorWidth, blocks: settings.actorBlocks, outputs: 2 * actionSize,
+                             rng: &rng)
+        }
         actorOptimizer = ActorOptimizer(actor, learningRate: settings.actorLearningRate, maxGradNorm: settings.actorMaxGradNorm)
         alphaOptimizer = Adam(for: logAlpha, settings: .init(learningRate: settings.alphaLearningRate))
-        critic = TwinCritic(stateDim: observationSize, actionDim: actionSize, settings: settings.critic, rng: &criticRNG)
     }
 
     /// α = exp(log α) (read back from a device when the agent lives on one).
