@@ -1,13 +1,9 @@
-// AVX-512 versions of TensorCore's hottest elementwise kernels (see vector_kernels.h).
-//
-// Bit-identity with the Swift kernels rests on three rules: every arithmetic step is one
-// intrinsic, in the Swift expression's left-to-right order (no contraction into FMA: intrinsics
-// are not contracted, and the pragma below covers the rest); the constants are the same float
-// literals; and max/min put the constant first, so that a NaN input comes through as Swift's
-// `replace(with:where:)` lets it (vmaxps returns its second operand when either is NaN).
+// AVX-512 versions of TensorCore's hottest elementwise kernels (see vector_kernels.h): the switch,
+// the activations and their one-pass forms with bias and skip, the backward passes and Adam. The
+// rules that make them bit-identical to the Swift kernels are in lanes16.h.
 #pragma STDC FP_CONTRACT OFF
 
-#include "vector_kernels.h"
+#include "lanes16.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -36,51 +32,6 @@ int rfm_vk_avx512_enabled(void) {
 }
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-#define AVX512 __attribute__((target("avx512f")))
-#define SET(c) _mm512_set1_ps(c)
-
-// TensorCore's exponential (Kernels.geluLanes' inline one): clamp to [-87, 87], n = round(x/ln 2)
-// by the 1.5 * 2^23 shift, r = x - n ln 2 in two parts, a degree-5 polynomial, times 2^n.
-AVX512 static inline __m512 gelu16(__m512 v) {
-    // (-2 sqrt(2/pi)) * (v + ((0.044715 v) v) v)
-    __m512 cubic = _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(SET(0.044715f), v), v), v);
-    __m512 x = _mm512_mul_ps(SET(-2.0f * 0.7978845608028654f), _mm512_add_ps(v, cubic));
-    x = _mm512_max_ps(SET(-87.0f), x);
-    x = _mm512_min_ps(SET(87.0f), x);
-    __m512 magic = SET(12582912.0f);
-    __m512 shifted = _mm512_add_ps(_mm512_mul_ps(x, SET(1.442695041f)), magic);
-    __m512 n = _mm512_sub_ps(shifted, magic);
-    __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(n, SET(0.693359375f)));
-    r = _mm512_sub_ps(r, _mm512_mul_ps(n, SET(-2.12194440e-4f)));
-    __m512 p = SET(1.9875691500e-4f);
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), SET(1.3981999507e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), SET(8.3334519073e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), SET(4.1665795894e-2f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), SET(1.6666665459e-1f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), SET(5.0000001201e-1f));
-    __m512 poly = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, _mm512_mul_ps(r, r)), r), SET(1.0f));
-    __m512i bits = _mm512_sub_epi32(_mm512_castps_si512(shifted), _mm512_castps_si512(magic));
-    __m512 scale = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(bits, _mm512_set1_epi32(127)), 23));
-    __m512 e = _mm512_mul_ps(poly, scale);
-    return _mm512_div_ps(v, _mm512_add_ps(SET(1.0f), e));
-}
-
-// Swift's max(v, 0) is `0 >= v ? 0 : v`: +0 for -0 and for every v <= 0, v itself for NaN. A
-// compare mask and a blend reproduce it (vmaxps would give -0 for -0).
-AVX512 static inline __m512 relu16(__m512 v) {
-    __mmask16 nonpositive = _mm512_cmp_ps_mask(_mm512_setzero_ps(), v, _CMP_GE_OQ);
-    return _mm512_mask_blend_ps(nonpositive, v, _mm512_setzero_ps());
-}
-
-// The activations the one-pass kernels below apply, chosen at compile time: each kernel passes a
-// constant, and always_inline lets the compiler drop the branch.
-enum activation { ACTIVATION_GELU, ACTIVATION_RELU };
-#define AVX512_INLINE __attribute__((target("avx512f"), always_inline)) static inline
-
-AVX512_INLINE __m512 activate16(__m512 v, enum activation f) { return f == ACTIVATION_GELU ? gelu16(v) : relu16(v); }
-
 // y = f(x) over n elements. The tail: masked lanes, each computed exactly as a full vector's lane.
 AVX512_INLINE void activate_avx512(const float *x, float *y, size_t n, enum activation f) {
     size_t i = 0;
@@ -94,7 +45,7 @@ AVX512_INLINE void activate_avx512(const float *x, float *y, size_t n, enum acti
 AVX512_INLINE void bias_activation16(float *z, const float *bias, float *out, const float *residual, __mmask16 m,
                                      enum activation f) {
     __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, z), _mm512_maskz_loadu_ps(m, bias));
-    _mm512_mask_storeu_ps(z, m, v);
+    if (out != z) _mm512_mask_storeu_ps(z, m, v);   // in place, out is all that is kept
     __m512 y = activate16(v, f);
     if (residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, residual));
     _mm512_mask_storeu_ps(out, m, y);
@@ -138,6 +89,17 @@ AVX512 static void relu_backward_avx512(const float *dy, const float *x, float *
     if (i < n) relu_backward16(dy + i, x + i, dx + i, (__mmask16)((1u << (n - i)) - 1u));
 }
 
+// dx = geluBackward(dy, x); dx may alias dy. The tail: masked lanes, as a full vector's lanes.
+AVX512 static void gelu_backward_avx512(const float *dy, const float *x, float *dx, size_t n) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(dx + i, gelu_backward16(_mm512_loadu_ps(x + i), _mm512_loadu_ps(dy + i)));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1u);
+        _mm512_mask_storeu_ps(dx + i, m, gelu_backward16(_mm512_maskz_loadu_ps(m, x + i), _mm512_maskz_loadu_ps(m, dy + i)));
+    }
+}
+
 // Kernels.adamStep: m = (1 - b1) g + b1 m, v = (1 - b2) (g g) + b2 v,
 // p = p - lr ((m / c1) / (sqrt(v / c2) + eps)); sqrt and division are IEEE-exact on both paths.
 AVX512 static inline void adam16(float *p, float *m, float *v, const float *g, __m512 lr, __m512 b1, __m512 b2, __m512 omb1,
@@ -165,19 +127,6 @@ AVX512 static void adam_avx512(float *p, float *m, float *v, const float *g, siz
 }
 #endif
 
-// Each entry point runs its AVX-512 kernel and returns 1 where that path is on, else returns 0
-// having done nothing (the caller runs its Swift kernel).
-#if defined(__x86_64__)
-#define RUN_ON_AVX512(call)                 \
-    do {                                    \
-        if (rfm_vk_avx512_enabled()) {      \
-            call;                           \
-            return 1;                       \
-        }                                   \
-    } while (0)
-#else
-#define RUN_ON_AVX512(call) do { } while (0)
-#endif
 
 int rfm_vk_gelu(const float *x, float *y, size_t n) {
     RUN_ON_AVX512(gelu_avx512(x, y, n));
@@ -209,5 +158,10 @@ int rfm_vk_relu_backward(const float *dy, const float *x, float *dx, size_t n) {
 int rfm_vk_adam(float *p, float *m, float *v, const float *g, size_t n, float lr, float beta1, float beta2, float c1, float c2,
                 float eps) {
     RUN_ON_AVX512(adam_avx512(p, m, v, g, n, lr, beta1, beta2, c1, c2, eps));
+    return 0;
+}
+
+int rfm_vk_gelu_backward(const float *dy, const float *x, float *dx, size_t n) {
+    RUN_ON_AVX512(gelu_backward_avx512(dy, x, dx, n));
     return 0;
 }

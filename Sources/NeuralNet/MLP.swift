@@ -150,8 +150,12 @@ public final class MLP: ParameterContainer {
     /// activation the kernel layer has, the three are one ``Kernels/biasActivation(_:bias:activation:residual:into:)``
     /// (one launch on a GPU; the same steps on the CPU).
     private func finish(_ s: Stage, preActivation z: Tensor, bias: Tensor? = nil, input h: MatrixRef, cache: Cache) -> Tensor {
+        // A ReLU layer without a skip runs in place: its backward pass needs only where the input
+        // was positive, and the output shows exactly that (max(z, 0) > 0 where z > 0, NaN and -0
+        // included), so the cache's pre-activation may be the output itself.
+        let inPlace = s.activation == .relu && !s.residual
         var out = z
-        if s.activation != .identity || s.residual { out = cache.workspace.matrix(z.rows, z.cols) }
+        if (s.activation != .identity && !inPlace) || s.residual { out = cache.workspace.matrix(z.rows, z.cols) }
         if let bias, let f = s.activation.pointwise {
             Kernels.biasActivation(z, bias: bias, activation: f, residual: s.residual ? h : nil, into: out)
         } else {

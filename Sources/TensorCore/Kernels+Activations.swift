@@ -17,6 +17,10 @@ extension Kernels {
         for i in 0..<dy.count { r[i] = o[i] > 0 ? g[i] : 0 }
     }
 
+    /// Elementwise kernels split a tensor of at least this many elements over the workers when
+    /// called outside a parallel region (a few microseconds of work each way).
+    @usableFromInline static let parallelElements = 8192
+
     /// √(2/π), the constant of GELU's tanh approximation.
     @usableFromInline static let geluScale: Float = 0.7978845608028654
     /// The cubic coefficient of GELU's tanh approximation.
@@ -55,6 +59,14 @@ extension Kernels {
     /// `x` is the GELU input (pre-activation). In place on `dy` is fine.
     @inlinable public static func geluBackward(_ dy: Tensor, input x: Tensor, into dx: Tensor) {
         if launchedOnDevice("geluBackward", "rfm_gelu_backward", dy, x, into: dx) { return }
+        // Sixteen lanes where the CPU has AVX-512, same numbers; a large tensor in one part per worker.
+        if rfm_vk_avx512_enabled() != 0 {
+            let a = dy.data, b = x.data, c = dx.data
+            Parallel.forEachPart(x.count, minimum: parallelElements) { r in
+                _ = rfm_vk_gelu_backward(a + r.lowerBound, b + r.lowerBound, c + r.lowerBound, r.count)
+            }
+            return
+        }
         let c = geluScale, k = geluCubic
         forEachLane(x.data, dy.data, dx.data, count: x.count) { v, g in
             let v2: Lanes = v * v
@@ -84,8 +96,15 @@ extension Kernels {
                      .pointer(residual?.base), .int(residual?.stride ?? 0), .int(z.rows), .int(z.cols), .int(activationCode(activation)))
             return
         }
-        // GELU or ReLU with its bias and skip in one pass where the CPU has AVX-512, same numbers.
-        if activation == .gelu, rfm_vk_bias_gelu(z.data, bias.data, out.data, residual?.base, residual?.stride ?? 0, z.rows, z.cols) != 0 {
+        // GELU or ReLU with its bias and skip in one pass where the CPU has AVX-512, same numbers;
+        // GELU on many rows in one block of rows per worker.
+        if activation == .gelu, rfm_vk_avx512_enabled() != 0 {
+            let cols = z.cols, stride = residual?.stride ?? 0
+            Parallel.forEachPart(z.rows, minimum: max(1, parallelElements / max(cols, 1)), granule: 1) { r in
+                let o = r.lowerBound
+                _ = rfm_vk_bias_gelu(z.data + o * cols, bias.data, out.data + o * cols, residual.map { $0.base + o * stride }, stride,
+                                     r.count, cols)
+            }
             return
         }
         if activation == .relu, rfm_vk_bias_relu(z.data, bias.data, out.data, residual?.base, residual?.stride ?? 0, z.rows, z.cols) != 0 {
@@ -98,7 +117,8 @@ extension Kernels {
 
     /// A rollout's first layer: `z[r, :] += groupRows[r / (rows / G), :]` (the state share of
     /// row r's group, when given) `+ row` (the step's share), then `out ← f(z)`; z keeps the
-    /// pre-activation. On a device one kernel instead of three.
+    /// pre-activation. On a device one kernel instead of three; for GELU and ReLU one pass where
+    /// the CPU has AVX-512 (the same numbers).
     @inlinable public static func addSharesActivation(_ z: Tensor, groupRows: Tensor?, row: MatrixRef, activation: DeviceKernel.Unary?,
                                                       into out: Tensor) {
         checkShape(z, out, "addSharesActivation")
@@ -113,6 +133,11 @@ extension Kernels {
             d.launch("rfm_add_shares_activation", elements: z.rows * z.cols, .pointer(z.data), .pointer(groupRows?.data), .int(groups),
                      .pointer(row.base), .pointer(out.data), .int(z.rows), .int(z.cols), .int(activationCode(activation)))
             return
+        }
+        // GELU or ReLU with both shares in one pass where the CPU has AVX-512, same numbers.
+        if let f = activation, f == .gelu || f == .relu {
+            let run = f == .gelu ? rfm_vk_add_shares_gelu : rfm_vk_add_shares_relu
+            if run(z.data, groupRows?.data, z.rows / groups, row.base, out.data, z.rows, z.cols) != 0 { return }
         }
         if let g = groupRows { addGroupRows(g, to: z) }
         for r in 0..<z.rows {

@@ -19,7 +19,14 @@ extension Kernels {
         }
         let pp = p.data, mm = m.data, vv = v.data, gg = g.data
         // Sixteen lanes where the CPU has AVX-512 (CVectorKernels), the same operations in the same order.
-        if rfm_vk_adam(pp, mm, vv, gg, g.count, lr, b1, b2, c1, c2, epsilon) != 0 { return }
+        // Large tensors in one part per worker (outside a region: the serial part of an update).
+        if rfm_vk_avx512_enabled() != 0 {
+            Parallel.forEachPart(g.count, minimum: parallelElements) { r in
+                let o = r.lowerBound
+                _ = rfm_vk_adam(pp + o, mm + o, vv + o, gg + o, r.count, lr, b1, b2, c1, c2, epsilon)
+            }
+            return
+        }
         for j in 0..<g.count {
             let gj = gg[j]
             let mj = (1 - b1) * gj + b1 * mm[j]

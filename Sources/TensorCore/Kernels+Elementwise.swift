@@ -105,8 +105,26 @@ extension Kernels {
                      .int(x.count), .int(h))
             return
         }
-        for r in 0..<x.count {
+        // Rows on all workers where there are enough of them (each row is computed alone).
+        let n = x.count, workers = Parallel.isInsideRegion || n * h < 8192 ? 1 : min(Parallel.workers, n)
+        if workers > 1 {
+            Parallel.forEachWorker { w in sinusoidalRows((n * w / workers)..<(n * (w + 1) / workers), x, f, out) }
+        } else {
+            sinusoidalRows(0..<n, x, f, out)
+        }
+    }
+
+    /// ``sinusoidalEmbedding(_:frequencies:into:)``'s rows `rows` on the CPU. A row whose input has
+    /// the previous row's bits (a temperature, the same for every row) is a copy of it: the same
+    /// numbers without the sines and cosines.
+    @inlinable static func sinusoidalRows(_ rows: Range<Int>, _ x: Tensor, _ f: Tensor, _ out: Tensor) {
+        let h = f.count
+        for r in rows {
             let value = x.data[r], row = out.data + r * 2 * h
+            if r > rows.lowerBound, value.bitPattern == x.data[r - 1].bitPattern {
+                row.update(from: row - 2 * h, count: 2 * h)
+                continue
+            }
             for i in 0..<h {
                 let a = value * f.data[i]
                 row[i] = Foundation.sin(a)
@@ -198,6 +216,11 @@ extension Kernels {
             return
         }
         let b = v.data
+        if m.cols == 1 {   // one column (an output layer of width 1): one loop over the rows
+            let b0 = b[0], x = m.data
+            for i in 0..<m.rows { x[i] += b0 }
+            return
+        }
         for i in 0..<m.rows {
             let row = m.data + i * m.cols
             for j in 0..<m.cols { row[j] += b[j] }

@@ -1,3 +1,4 @@
+import CVectorKernels
 import Foundation
 
 extension Kernels {
@@ -110,9 +111,21 @@ extension Kernels {
     /// as ``sumOfSquares(_:)`` and the tensors' sums added in order; on a device the host waits
     /// once for all of them.
     public static func sumOfSquares(_ tensors: [Tensor]) -> Double {
-        guard let d = tensors.first?.device else { return tensors.reduce(0) { $0 + sumOfSquares($1) } }
+        guard let d = tensors.first?.device else {
+            guard tensors.allSatisfy({ $0.device == nil }) else { return tensors.reduce(0) { $0 + sumOfSquares($1) } }
+            return hostSumsOfSquares(tensors).reduce(0, +)
+        }
         for t in tensors where t.device !== d { mixedLocations("sumOfSquares", d, t.device) }
         return d.reduce(tensors.map { .sumOfSquares(x: $0.data, count: $0.count) }).reduce(0, +)
+    }
+
+    /// Each host tensor's ``sumOfSquares(_:)``, the same numbers, with several tensors' sums (each
+    /// one chain of additions) interleaved in C.
+    static func hostSumsOfSquares(_ tensors: [Tensor]) -> [Double] {
+        let pointers = tensors.map { UnsafePointer<Float>?($0.data) }, counts = tensors.map(\.count)
+        var sums = [Double](repeating: 0, count: tensors.count)
+        rfm_vk_sums_of_squares(pointers, counts, tensors.count, &sums)
+        return sums
     }
 
     /// `Σᵢ xₜᵢ` of each tensor (several metrics at once; on a device one wait for all).

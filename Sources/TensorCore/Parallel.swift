@@ -99,6 +99,20 @@ public enum Parallel {
         return true
     }
 
+    /// Runs `body` over `0..<count` cut into one contiguous part per worker (part boundaries at
+    /// multiples of `granule`) when called outside a region with at least `minimum` elements and
+    /// several workers; otherwise once over everything on this thread. For elementwise kernels
+    /// whose elements are independent, so the split changes no number (Adam, GELU's passes).
+    @inlinable public static func forEachPart(_ count: Int, minimum: Int, granule: Int = 16, _ body: (Range<Int>) -> Void) {
+        let n = workers
+        guard n > 1, count >= minimum, !isInsideRegion else { body(0..<count); return }
+        let step = ((count + n - 1) / n + granule - 1) / granule * granule
+        forEachWorker { w in
+            let range = min(count, w * step) ..< min(count, (w + 1) * step)
+            if !range.isEmpty { body(range) }
+        }
+    }
+
     /// Carries the closure into the pool's threads; each worker writes only its own slot.
     private final class Region {
         let body: (Int) -> Void

@@ -160,6 +160,124 @@ import TensorCore
         }
     }
 
+    /// Every 65,521st bit pattern of all 2³² (about 65,500 floats: every exponent, both signs,
+    /// subnormals, infinities and NaNs with many payloads), plus the dense grid.
+    static let sweep: [Float] = stride(from: UInt64(0), to: UInt64(1) << 32, by: 65_521).map { Float(bitPattern: UInt32($0)) } + inputs
+
+    @Test("GELU and its backward pass on AVX-512 give the Swift kernels' numbers bit for bit over a sweep of all bit patterns",
+          .enabled(if: rfm_vk_cpu_has_avx512() != 0, "this CPU has no AVX-512"))
+    func geluSweepIsBitIdentical() {
+        func run(avx512: Bool) -> [Float] {
+            rfm_vk_set_avx512_allowed(avx512 ? 1 : 0)
+            defer { rfm_vk_set_avx512_allowed(1) }
+            let n = Self.sweep.count
+            let x = Tensor(shape: [n], values: Self.sweep), y = Tensor(count: n)
+            Kernels.gelu(x, into: y)
+            let dy = Tensor(shape: [n], values: Self.sweep.reversed()), dx = Tensor(count: n)
+            Kernels.geluBackward(dy, input: x, into: dx)
+            let ones = Tensor(shape: [n], values: Array(repeating: 1, count: n))
+            Kernels.geluBackward(ones, input: x, into: ones)   // the derivative itself, in place
+            return y.toArray() + dx.toArray() + ones.toArray()
+        }
+        #expect(Self.sameBits(run(avx512: true), run(avx512: false)))
+    }
+
+    @Test("GELU's backward pass on AVX-512 gives the Swift kernel's numbers bit for bit (specials, tails, in place)",
+          .enabled(if: rfm_vk_cpu_has_avx512() != 0, "this CPU has no AVX-512"))
+    func geluBackwardAVX512IsBitIdentical() {
+        func run(_ count: Int, avx512: Bool) -> [Float] {
+            rfm_vk_set_avx512_allowed(avx512 ? 1 : 0)
+            defer { rfm_vk_set_avx512_allowed(1) }
+            let x = Tensor(shape: [count], values: Self.mixed(count, 2)), dy = Tensor(shape: [count], values: Self.mixed(count, 9))
+            let dx = Tensor(count: count)
+            Kernels.geluBackward(dy, input: x, into: dx)
+            Kernels.geluBackward(dy, input: x, into: dy)   // in place
+            return dx.toArray() + dy.toArray()
+        }
+        for count in Array(0...40) + [255, 256, 257, Self.inputs.count] {
+            #expect(Self.sameBits(run(count, avx512: true), run(count, avx512: false)), "\(count) elements")
+        }
+    }
+
+    @Test("A rollout's first layer (both shares and GELU or ReLU) in one AVX-512 pass gives the Swift kernels' numbers bit for bit",
+          .enabled(if: rfm_vk_cpu_has_avx512() != 0, "this CPU has no AVX-512"))
+    func addSharesAVX512IsBitIdentical() {
+        func run(rows: Int, cols: Int, groups: Int?, f: DeviceKernel.Unary, inPlace: Bool, avx512: Bool) -> [Float] {
+            rfm_vk_set_avx512_allowed(avx512 ? 1 : 0)
+            defer { rfm_vk_set_avx512_allowed(1) }
+            let z = Tensor(shape: [rows, cols], values: Self.mixed(rows * cols, 1))
+            let shares = groups.map { g in Tensor(shape: [g, cols], values: Self.mixed(g * cols, 4).map { $0.isNaN ? -0.0 : $0 * 0.5 }) }
+            let row = Tensor(shape: [cols + 2], values: Self.mixed(cols + 2, 7))
+            let out = inPlace ? z : Tensor(shape: [rows, cols])
+            Kernels.addSharesActivation(z, groupRows: shares, row: MatrixRef(row.data + 1, rows: 1, cols: cols, stride: cols),
+                                        activation: f, into: out)
+            return z.toArray() + out.toArray()
+        }
+        for (rows, cols) in [(2, 1), (4, 15), (2, 16), (6, 17), (4, 33), (8, 128), (2, 300)] {
+            for groups in [nil, 1, 2] as [Int?] {
+                for f in [DeviceKernel.Unary.gelu, .relu] {
+                    for inPlace in [false, true] {
+                        let wide = run(rows: rows, cols: cols, groups: groups, f: f, inPlace: inPlace, avx512: true)
+                        let narrow = run(rows: rows, cols: cols, groups: groups, f: f, inPlace: inPlace, avx512: false)
+                        #expect(Self.sameBits(wide, narrow), "\(rows)×\(cols), groups \(String(describing: groups)), \(f), in place \(inPlace)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("A list's sum of squares, four tensors' chains interleaved in C, is each tensor's Float64 sum in order, added in order")
+    func sumsOfSquaresInterleavedAreExact() {
+        for lengths in [[], [0], [5], [33_536, 128, 16_384, 128, 16_384, 128, 128, 1], [1, 0, 7, 300, 2, 2, 2, 2, 2, 65, 0, 1000],
+                        [17, 17, 17, 17, 17]] {
+            let tensors = lengths.enumerated().map { t, n in
+                Tensor(shape: [n], values: (0..<n).map { i in Float(sin(Double(i * 7 + t * 131))) * Float(1 + i % 13) * 1e-2 })
+            }
+            var expected: Double = 0
+            for t in tensors {
+                var s: Double = 0
+                for v in t.toArray() { s += Double(v) * Double(v) }
+                expected += s
+            }
+            #expect(Kernels.sumOfSquares(tensors).bitPattern == expected.bitPattern, "\(lengths)")
+        }
+    }
+
+    @Test("Adam, GELU's backward pass, bias + GELU and the sinusoidal embedding split over two workers give one worker's numbers")
+    func elementwiseSplitsAreBitIdentical() {
+        func run(workers: Int) -> [Float] {
+            Parallel.withWorkers(workers) {
+                let n = 20_003, rows = 301, cols = 64
+                let p = Tensor(shape: [n], values: Self.mixed(n, 3).map { $0.isFinite ? $0 : 0.5 })
+                let m = Tensor(count: n), v = Tensor(count: n), g = Tensor(shape: [n], values: Self.mixed(n, 8))
+                Kernels.adamStep(parameter: p, firstMoment: m, secondMoment: v, gradient: g, learningRate: 1e-3, beta1: 0.9, beta2: 0.999,
+                                 correction1: 0.1, correction2: 0.001, epsilon: 1e-8)
+                let dx = Tensor(count: n)
+                Kernels.geluBackward(g, input: p, into: dx)
+                let z = Tensor(shape: [rows, cols], values: Self.mixed(rows * cols, 6)), bias = Tensor(shape: [cols], values: Self.mixed(cols, 1))
+                let skip = Tensor(shape: [rows, cols + 3], values: Self.mixed(rows * (cols + 3), 2)), out = Tensor(shape: [rows, cols])
+                Kernels.biasActivation(z, bias: bias, activation: .gelu, residual: MatrixRef(skip.data, rows: rows, cols: cols, stride: cols + 3),
+                                       into: out)
+                let times = Tensor(shape: [300], values: (0..<300).map { Float($0 / 3) * 0.01 }), freq = Tensor(shape: [64], values: (0..<64).map { Float($0) })
+                let embedded = Tensor(shape: [300, 128])
+                Kernels.sinusoidalEmbedding(times, frequencies: freq, into: embedded)
+                return p.toArray() + m.toArray() + v.toArray() + dx.toArray() + z.toArray() + out.toArray() + embedded.toArray()
+            }
+        }
+        #expect(Self.sameBits(run(workers: 2), run(workers: 1)))
+    }
+
+    @Test("The sinusoidal embedding's repeated rows (a temperature) are the sines and cosines themselves")
+    func sinusoidalRepeatsAreExact() {
+        let values: [Float] = [0.25, 0.25, 0.25, -0.0, 0, 0, .nan, .nan, 3, 0.25]
+        let x = Tensor(shape: [values.count], values: values), f = Tensor(shape: [5], values: [0, 1, 2.5, 100, -7])
+        let out = Tensor(shape: [values.count, 10])
+        Kernels.sinusoidalEmbedding(x, frequencies: f, into: out)
+        let expected = values.flatMap { v in f.toArray().map { Foundation.sin(v * $0) } + f.toArray().map { Foundation.cos(v * $0) } }
+        #expect(Self.sameBits(out.toArray(), expected))
+        #expect(out.toArray()[30].bitPattern == Float(-0.0).bitPattern && out.toArray()[40].bitPattern == 0)   // sin(-0·0), sin(+0·0)
+    }
+
     @Test func theSwitchDecidesThePath() {
         var x: [Float] = [1, 2, 3], y: [Float] = [0, 0, 0]
         rfm_vk_set_avx512_allowed(0)

@@ -43,8 +43,25 @@ int rfm_vk_bias_relu(float *z, const float *bias, float *out, const float *resid
 // doing nothing, when the AVX-512 path is off.
 int rfm_vk_relu_backward(const float *dy, const float *x, float *dx, size_t n);
 
+// dx = dy * GELU'(x) (Kernels.geluBackward: the tanh form's derivative with TensorCore's tanh and
+// exponential). dx may alias dy. Returns 0, doing nothing, when the AVX-512 path is off.
+int rfm_vk_gelu_backward(const float *dy, const float *x, float *dx, size_t n);
+
+// A rollout's first layer (Kernels.addSharesActivation): over row-major [rows, cols] z,
+// z[r, c] = (z[r, c] + groups[(r / per_group) * cols + c]) + row[c] (kept: the pre-activation;
+// no group term when groups is NULL), out[r, c] = GELU (or ReLU) of it. The numbers of
+// addGroupRows, the row's add and the activation in turn. out may be z. Returns 0, doing nothing,
+// when the AVX-512 path is off.
+int rfm_vk_add_shares_gelu(float *z, const float *groups, size_t per_group, const float *row, float *out, size_t rows, size_t cols);
+int rfm_vk_add_shares_relu(float *z, const float *groups, size_t per_group, const float *row, float *out, size_t rows, size_t cols);
+
 // One Adam step in place, Kernels.adamStep's operations in its order: m = (1 - b1) g + b1 m,
 // v = (1 - b2) (g g) + b2 v, p -= lr ((m / c1) / (sqrt(v / c2) + eps)). p, m, v and g must not
 // overlap. Returns 0, doing nothing, when the AVX-512 path is off.
 int rfm_vk_adam(float *p, float *m, float *v, const float *g, size_t n, float lr, float beta1, float beta2, float c1, float c2,
                 float eps);
+
+// sums[t] = the sum over i of (double)x[t][i] squared, accumulated in Float64 in index order from 0
+// for each of the `count` arrays (n[t] floats each): Kernels.sumOfSquares's numbers, tensor by
+// tensor. Not an AVX-512 kernel: always runs; several tensors' additions interleave.
+void rfm_vk_sums_of_squares(const float *const *x, const size_t *n, size_t count, double *sums);

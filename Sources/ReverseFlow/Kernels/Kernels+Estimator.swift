@@ -12,9 +12,13 @@ extension Kernels {
     @inlinable public static func tanhLogJacobian(_ y: Tensor, into out: Tensor) {
         if launchedOnDevice("tanhLogJacobian", "rfm_tanh_log_jacobian", y, into: out) { return }
         let p = y.data, q = out.data
-        for i in 0..<y.count {
-            let a = abs(p[i])
-            q[i] = -2 * (a + Foundation.log1p(Foundation.exp(-2 * a)) - Float(M_LN2))
+        // A logarithm and an exponential per element: many elements in one part per worker (outside
+        // a region: the estimator's serial row work; elements independent, so the same numbers).
+        Parallel.forEachPart(y.count, minimum: 1024) { r in
+            for i in r {
+                let a = abs(p[i])
+                q[i] = -2 * (a + Foundation.log1p(Foundation.exp(-2 * a)) - Float(M_LN2))
+            }
         }
     }
 

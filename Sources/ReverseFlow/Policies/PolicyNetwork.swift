@@ -175,8 +175,8 @@ public final class PolicyNetwork: ParameterContainer {
         let z = rollout.preActivation
         z.reshape(n, w)
         Kernels.gemm(latents.matrix, .none, first.kernel.rows(latentRows), .none, into: z.matrix)
-        if let share = rollout.stateShare { Kernels.addGroupRows(share, to: z) }
-        Kernels.addRowVector(rollout.stepShare, to: z)
-        return net.forward(preActivation: z, cache: rollout.mlp)
+        // The state and step shares and the activation in one pass (the same numbers as adding
+        // them in turn, then activating).
+        return net.forward(preActivation: z, shares: (rollout.stateShare, rollout.stepShare.matrix), cache: rollout.mlp)
     }
 }

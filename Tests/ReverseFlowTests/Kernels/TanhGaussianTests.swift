@@ -37,4 +37,24 @@ import TensorCore
         }
         #expect(analytic[d] == 0)
     }
+
+    @Test("The tanh log-Jacobian split over two workers gives one worker's numbers and the formula's")
+    func logJacobianSplitIsExact() {
+        let n = 5_003
+        let y = Tensor(shape: [n], values: (0..<n).map { Float(sin(Double($0) * 0.37)) * Float($0 % 40) })
+        func run(_ workers: Int) -> [Float] {
+            Parallel.withWorkers(workers) {
+                let out = Tensor(count: n)
+                Kernels.tanhLogJacobian(y, into: out)
+                return out.toArray()
+            }
+        }
+        let one = run(1), two = run(2)
+        #expect(one.map(\.bitPattern) == two.map(\.bitPattern))
+        let expected = y.toArray().map { v -> Float in
+            let a = abs(v)
+            return -2 * (a + Foundation.log1p(Foundation.exp(-2 * a)) - Float(M_LN2))
+        }
+        #expect(one.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
 }
