@@ -3,7 +3,7 @@
 // Bit-identity with the Swift kernels rests on three rules: every arithmetic step is one
 // intrinsic, in the Swift expression's left-to-right order (no contraction into FMA: intrinsics
 // are not contracted, and the pragma below covers the rest; the exponential's few exceptions are
-// exact rewrites, see gelu16); the constants are the same float
+// exact rewrites, see exp16_clamped); the constants are the same float
 // literals; and max/min put the constant first, so that a NaN input comes through as Swift's
 // `replace(with:where:)` lets it (vmaxps returns its second operand when either is NaN).
 #pragma once
@@ -32,19 +32,14 @@
 #define AVX512_INLINE __attribute__((target("avx512f"), always_inline)) static inline
 #define SET(c) _mm512_set1_ps(c)
 
-// TensorCore's exponential (Kernels.geluLanes' inline one): clamp to [-87, 87], n = round(x/ln 2)
-// by the 1.5 * 2^23 shift, r = x - n ln 2 in two parts, a degree-5 polynomial, times 2^n.
-// Three steps take one instruction each instead of two to four, with the same result for every
-// one of the 2^32 inputs (checked exhaustively): the shift's add and subtract is a rounding to the
-// nearest integer (|x/ln 2| < 2^22, ties to even either way); n times the short ln 2 (9 bits) is
-// exact, so one fused multiply-subtract rounds as the subtraction did; and 2^n by scalef is the
-// same correctly rounded product as the multiplication by 2^n built from the exponent bits.
-AVX512 static inline __m512 gelu16(__m512 v) {
-    // (-2 sqrt(2/pi)) * (v + ((0.044715 v) v) v)
-    __m512 cubic = _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(SET(0.044715f), v), v), v);
-    __m512 x = _mm512_mul_ps(SET(-2.0f * 0.7978845608028654f), _mm512_add_ps(v, cubic));
-    x = _mm512_max_ps(SET(-87.0f), x);
-    x = _mm512_min_ps(SET(87.0f), x);
+// TensorCore's exponential on an argument already clamped to its range: n = round(x/ln 2) by the
+// 1.5 * 2^23 shift, r = x - n ln 2 in two parts, a degree-5 polynomial, times 2^n. Three steps
+// take one instruction each instead of two to four, with the same result for every one of the
+// 2^32 inputs (checked exhaustively): the shift's add and subtract is a rounding to the nearest
+// integer (|x/ln 2| < 2^22, ties to even either way); n times the short ln 2 (9 bits) is exact, so
+// one fused multiply-subtract rounds as the subtraction did; and 2^n by scalef is the same
+// correctly rounded product as the multiplication by 2^n built from the exponent bits.
+AVX512 static inline __m512 exp16_clamped(__m512 x) {
     __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, SET(1.442695041f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 r = _mm512_fnmadd_ps(n, SET(0.693359375f), x);
     r = _mm512_sub_ps(r, _mm512_mul_ps(n, SET(-2.12194440e-4f)));
@@ -55,27 +50,26 @@ AVX512 static inline __m512 gelu16(__m512 v) {
     p = _mm512_add_ps(_mm512_mul_ps(p, r), SET(1.6666665459e-1f));
     p = _mm512_add_ps(_mm512_mul_ps(p, r), SET(5.0000001201e-1f));
     __m512 poly = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, _mm512_mul_ps(r, r)), r), SET(1.0f));
-    __m512 e = _mm512_scalef_ps(poly, n);
-    return _mm512_div_ps(v, _mm512_add_ps(SET(1.0f), e));
+    return _mm512_scalef_ps(poly, n);
 }
 
-// TensorCore's Kernels.exp(Lanes): clamp to [-87.33654, 88.3], the same reduction and polynomial
-// as above (the same three one-instruction steps), and +0 below -87.33654 (NaN comes through).
+// TensorCore's Kernels.geluLanes: v / (1 + e^x), x = -2 sqrt(2/pi) (v + 0.044715 v^3) clamped to
+// [-87, 87] (inside that range the exponential's own clamps and zero change nothing).
+AVX512 static inline __m512 gelu16(__m512 v) {
+    // (-2 sqrt(2/pi)) * (v + ((0.044715 v) v) v)
+    __m512 cubic = _mm512_mul_ps(_mm512_mul_ps(_mm512_mul_ps(SET(0.044715f), v), v), v);
+    __m512 x = _mm512_mul_ps(SET(-2.0f * 0.7978845608028654f), _mm512_add_ps(v, cubic));
+    x = _mm512_max_ps(SET(-87.0f), x);
+    x = _mm512_min_ps(SET(87.0f), x);
+    return _mm512_div_ps(v, _mm512_add_ps(SET(1.0f), exp16_clamped(x)));
+}
+
+// TensorCore's Kernels.exp(Lanes): clamp to [-87.33654, 88.3], exp16_clamped, and +0 below
+// -87.33654 (NaN comes through).
 AVX512 static inline __m512 exp16(__m512 v) {
     __m512 x = _mm512_max_ps(SET(-87.33654f), v);
     x = _mm512_min_ps(SET(88.3f), x);
-    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, SET(1.442695041f)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    x = _mm512_fnmadd_ps(n, SET(0.693359375f), x);
-    x = _mm512_sub_ps(x, _mm512_mul_ps(n, SET(-2.12194440e-4f)));
-    __m512 z = _mm512_mul_ps(x, x);
-    __m512 p = SET(1.9875691500e-4f);
-    p = _mm512_add_ps(_mm512_mul_ps(p, x), SET(1.3981999507e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, x), SET(8.3334519073e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, x), SET(4.1665795894e-2f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, x), SET(1.6666665459e-1f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, x), SET(5.0000001201e-1f));
-    __m512 y = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, z), x), SET(1.0f));
-    __m512 result = _mm512_scalef_ps(y, n);
+    __m512 result = exp16_clamped(x);
     __mmask16 under = _mm512_cmp_ps_mask(v, SET(-87.33654f), _CMP_LT_OQ);
     return _mm512_mask_blend_ps(under, result, _mm512_setzero_ps());
 }
