@@ -4,7 +4,7 @@
 #   bash scripts/stage_runs.sh docs/results/gym-mujoco/runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=${1:?usage: stage_runs.sh ROOT (a sweep's out: folder, e.g. docs/results/gym-mujoco/runs)}
+root=${1:?usage: stage_runs.sh ROOT, the out: folder of a sweep file}
 [ -f "$root/.gitignore" ] || { echo "stage_runs.sh: $root/.gitignore is missing; it keeps checkpoints out of git" >&2; exit 2; }
 git rm -r -q --cached --ignore-unmatch "$root" > /dev/null
 git add "$root/.gitignore"
