@@ -13,7 +13,13 @@
 # AUTHORS_REPO: a checkout of their code (never committed here); AUTHORS_PYTHON: a Python with
 # their pinned packages (JAX 0.6.2, dm_control 1.0.34; see their environment.yaml).
 # AUTHORS_COMMIT names the checkout's commit in run.json. TASKS, AGENTS, SEEDS, STEPS override
-# the lists.
+# the lists; OUT the folder; AUTHORS_OVERRIDES adds overrides of their configuration (e.g.
+# "rfm.init_temperature=0.05 rfm.final_temperature=0.05" for the cpu preset's lambda); NICE sets
+# the runs' niceness (default 19). Their code also runs Gymnasium ids (HalfCheetah-v5): the
+# Gymnasium MuJoCo comparison is
+#   OUT=docs/results/gym-mujoco/authors TASKS=HalfCheetah-v5 AGENTS=rfm SEEDS=0 \
+#     AUTHORS_OVERRIDES="rfm.init_temperature=0.05 rfm.final_temperature=0.05" … authors_dmc_runs.sh
+# (their venv then needs imageio and packaging, which gymnasium's MuJoCo module imports).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=${AUTHORS_REPO:?set AUTHORS_REPO to a checkout of azizanlab/ReverseFlowMatching}
@@ -33,6 +39,7 @@ for task in ${TASKS:-finger-spin walker-walk}; do
               --override actor.hidden_size=128 --override critic.hidden_size=128
               --override trainer.eval_interval=10000 --override logger.wandb_project=none
               --override logger.log_dir="$work")
+      for o in ${AUTHORS_OVERRIDES:-}; do common+=(--override "$o"); done
       if [ "$agent" = rfm ]; then
         args=(--config configs/rfm.yaml "${common[@]}" --override rfm.num_particles_training=4
               --override rfm.num_particles_data=4 --override rfm.num_particles_eval=4
@@ -42,7 +49,7 @@ for task in ${TASKS:-finger-spin walker-walk}; do
       fi
       echo "start $task $agent seed $seed ($(date -u +%FT%TZ))"
       start=$(date +%s)
-      (cd "$repo" && nice -n 19 "$python" main.py "${args[@]}") > "$work/stdout.txt" 2>&1 || {
+      (cd "$repo" && nice -n "${NICE:-19}" "$python" main.py "${args[@]}") > "$work/stdout.txt" 2>&1 || {
         echo "failed: $task $agent seed $seed; last lines:"; tail -n 20 "$work/stdout.txt"; exit 1; }
       seconds=$(( $(date +%s) - start ))
       run=$(dirname "$(find "$work" -name metrics.jsonl | head -n 1)")
