@@ -136,6 +136,11 @@ import json, sys
 r = json.load(sys.stdin)
 assert len(r["returns"]) == 2, r
 print("cli smoke: train and eval ok")'
+"$rfm" eval "$tmp/run" --episodes 2 --stochastic --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r["returns"]) == 2 and r["rule"] == "training", r
+print("cli smoke: eval --stochastic ok")'
 # The Python package installs with pip and loads that run (PythonPolicyTests checks its numbers).
 python="$PWD/.venv-tb/bin/python"
 "$python" -m pip install --quiet ./python

@@ -97,6 +97,8 @@ struct Eval: ParsableCommand {
     @Option(help: "Evaluation episodes.") var episodes = 20
     @Option(help: "Seed of the evaluation starts (0 or more).") var seed = 12345
     @Flag(help: "Print one JSON object (returns, mean, std).") var json = false
+    @Flag(help: "Act with the training rule (sampled actions) instead of the evaluation rule, to see what the evaluation rule itself gains or loses.")
+    var stochastic = false
 
     func validate() throws {
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
@@ -109,14 +111,15 @@ struct Eval: ParsableCommand {
         compute.apply()
         let (cfg, agent) = try SavedAgent.load(runDirectory: URL(fileURLWithPath: runFolder))
         let env = try EnvironmentRegistry.make(config: cfg)
-        let returns = Evaluation.run(agent: agent, environment: env, episodes: episodes, runSeed: UInt64(seed))
+        let returns = Evaluation.run(agent: agent, environment: env, episodes: episodes, runSeed: UInt64(seed), stochastic: stochastic)
         if let fault = env.fault { throw fault }
         let (mean, std) = ExperimentReport.meanStd(returns)
         if json {
-            struct Report: Encodable { let returns: [Double]; let mean: Double; let std: Double; let episodes: Int }
-            try printJSON(Report(returns: returns, mean: mean, std: std, episodes: episodes))
+            struct Report: Encodable { let returns: [Double]; let mean: Double; let std: Double; let episodes: Int; let rule: String }
+            try printJSON(Report(returns: returns, mean: mean, std: std, episodes: episodes, rule: stochastic ? "training" : "evaluation"))
         } else {
-            print(String(format: "%@ on %@: return %.1f ± %.1f over %d episodes", cfg.string("agent"), cfg.string("env"), mean, std, episodes))
+            print(String(format: "%@ on %@: return %.1f ± %.1f over %d episodes (%@ rule)", cfg.string("agent"), cfg.string("env"),
+                         mean, std, episodes, stochastic ? "training" : "evaluation"))
         }
     }
 }
