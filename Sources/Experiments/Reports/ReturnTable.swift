@@ -45,7 +45,9 @@ struct ReturnTable {
     var normalisedTasks: [String] { tasks.filter { ScoreNormaliser.maximum(for: $0) != nil } }
 
     /// Each agent's mean over tasks of (cell mean / the task's maximum return); `(k of K tasks)`
-    /// where the agent has values on only k of the K tasks. Nil when no task has a normaliser.
+    /// where the agent has values on only k of the K tasks. Only agents with values on every task
+    /// compete for bold: an average over fewer tasks is not comparable. Nil when no task has a
+    /// normaliser.
     var normalisedRow: String? {
         let scored = normalisedTasks
         guard !scored.isEmpty else { return nil }
@@ -56,7 +58,7 @@ struct ReturnTable {
             }
             return normalised.isEmpty ? nil : (normalised.reduce(0, +) / Double(normalised.count), normalised.count)
         }
-        let best = Self.best(scores.map { $0?.0 })
+        let best = Self.best(scores.map { score in score.flatMap { $0.1 == scored.count ? $0.0 : nil } })
         let texts = scores.enumerated().map { i, score -> String in
             guard let (mean, count) = score else { return "—" }
             var text = String(format: "%.3f", mean)
