@@ -141,6 +141,20 @@ import json, sys
 r = json.load(sys.stdin)
 assert len(r["returns"]) == 2 and r["rule"] == "training", r
 print("cli smoke: eval --stochastic ok")'
+# The same policy on another environment of its sizes (pendulum-swingup: 3 observations, 1 action),
+# and a clear refusal where the sizes differ (cartpole-swingup has 5 observations).
+"$rfm" eval "$tmp/run" --episodes 2 --env pendulum-swingup --json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert len(r["returns"]) == 2 and all(0 <= x <= 1000 for x in r["returns"]), r
+print("cli smoke: eval --env ok")'
+if msg=$("$rfm" eval "$tmp/run" --episodes 1 --env cartpole-swingup 2>&1); then
+    echo "cli smoke: eval --env cartpole-swingup accepted a policy of another size" >&2; exit 1
+fi
+case "$msg" in
+    *"does not fit 'cartpole-swingup'"*"observation size 5"*) echo "cli smoke: eval --env size check ok" ;;
+    *) echo "cli smoke: eval --env cartpole-swingup said: $msg" >&2; exit 1 ;;
+esac
 # The Python package installs with pip and loads that run (PythonPolicyTests checks its numbers).
 python="$PWD/.venv-tb/bin/python"
 "$python" -m pip install --quiet ./python

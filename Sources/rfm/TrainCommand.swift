@@ -99,17 +99,25 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print one JSON object (returns, mean, std).") var json = false
     @Flag(help: "Act with the training rule (sampled actions) instead of the evaluation rule, to see what the evaluation rule itself gains or loses.")
     var stochastic = false
+    @Option(help: "Evaluate on this environment instead of the run's own (same observation and action sizes), e.g. dm_control's own task through gym: (shorthand for --set env=…).")
+    var env: String?
+    @Option(name: .customLong("set"), help: "Override a key of the run's config for this evaluation: the environment's keys (gym.python, gym.kwargs.NAME=…) or how the agent acts (rfm.particles_eval=16) (repeatable).")
+    var assignments: [String] = []
 
     func validate() throws {
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
         guard seed >= 0 else { throw ValidationError("--seed must be 0 or more, got \(seed)") }
+        if let env, !EnvironmentRegistry.accepts(env) {
+            throw ValidationError("unknown environment '\(env)'; available: \(EnvironmentRegistry.names.joined(separator: ", ")), gym:ENV_ID")
+        }
     }
 
     /// Reads the run's config.yaml and checkpoint only: it never writes into the run folder, so
     /// it is safe on a run still training and on a read-only copy.
     func run() throws {
         compute.apply()
-        let (cfg, agent) = try SavedAgent.load(runDirectory: URL(fileURLWithPath: runFolder))
+        let overrides = (env.map { ["env=\($0)"] } ?? []) + assignments
+        let (cfg, agent) = try SavedAgent.load(runDirectory: URL(fileURLWithPath: runFolder), overrides: overrides)
         let env = try EnvironmentRegistry.make(config: cfg)
         let returns = Evaluation.run(agent: agent, environment: env, episodes: episodes, runSeed: UInt64(seed), stochastic: stochastic)
         if let fault = env.fault { throw fault }

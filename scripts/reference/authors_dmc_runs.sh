@@ -7,7 +7,8 @@
 #
 # Their code cannot resume a run, so a run is either finished (its folder has run.json) or run
 # again from the start. Each finished run leaves, under $OUT/TASK/AGENT/seedS/: metrics.jsonl
-# (their evaluation log: step, episode_reward), config.yaml (their merged configuration), command.txt
+# (their evaluation log: step, episode_reward), train_metrics.jsonl (their agent's training
+# diagnostics every trainer.log_interval steps: critic loss, ESS, ...), config.yaml (their merged configuration), command.txt
 # and run.json (wall-clock, final return, the code's commit).
 #   AUTHORS_REPO=PATH AUTHORS_PYTHON=VENV/bin/python bash scripts/reference/authors_dmc_runs.sh
 # AUTHORS_REPO: a checkout of their code (never committed here); AUTHORS_PYTHON: a Python with
@@ -28,6 +29,9 @@ out=$(realpath -m "${OUT:-docs/results/dmc-table/authors}")
 steps=${STEPS:-100000}
 export XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 export MUJOCO_GL=disable
+# Their main.py, with the training diagnostics also written to train_metrics.jsonl (their logger
+# sends those to wandb only); their checkout is left untouched.
+train_log=$(realpath scripts/reference/authors_main_with_train_log.py)
 for task in ${TASKS:-finger-spin walker-walk}; do
   for agent in ${AGENTS:-rfm sac}; do
     for seed in ${SEEDS:-0 1}; do
@@ -49,13 +53,14 @@ for task in ${TASKS:-finger-spin walker-walk}; do
       fi
       echo "start $task $agent seed $seed ($(date -u +%FT%TZ))"
       start=$(date +%s)
-      (cd "$repo" && nice -n "${NICE:-19}" "$python" main.py "${args[@]}") > "$work/stdout.txt" 2>&1 || {
+      (cd "$repo" && nice -n "${NICE:-19}" "$python" "$train_log" "${args[@]}") > "$work/stdout.txt" 2>&1 || {
         echo "failed: $task $agent seed $seed; last lines:"; tail -n 20 "$work/stdout.txt"; exit 1; }
       seconds=$(( $(date +%s) - start ))
       run=$(dirname "$(find "$work" -name metrics.jsonl | head -n 1)")
       mkdir -p "$dir"
       cp "$run/metrics.jsonl" "$run/config.yaml" "$dir/"
-      printf 'cd AUTHORS_REPO && XLA_FLAGS="%s" python main.py %s\n' "$XLA_FLAGS" "${args[*]//$work/LOG_DIR}" > "$dir/command.txt"
+      [ -e "$run/train_metrics.jsonl" ] && cp "$run/train_metrics.jsonl" "$dir/"
+      printf 'cd AUTHORS_REPO && XLA_FLAGS="%s" python main.py %s\n# (run through scripts/reference/authors_main_with_train_log.py, which also writes train_metrics.jsonl)\n' "$XLA_FLAGS" "${args[*]//$work/LOG_DIR}" > "$dir/command.txt"
       python3 - "$dir" "$task" "$agent" "$seed" "$steps" "$seconds" "${AUTHORS_COMMIT:-unknown}" <<'PY'
 import json, sys
 d, task, agent, seed, steps, seconds, commit = sys.argv[1:]
