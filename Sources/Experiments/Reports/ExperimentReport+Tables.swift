@@ -32,7 +32,7 @@ extension ExperimentReport {
 
     /// What the return tables' marks and last row mean, in one paragraph.
     public var tableNote: String {
-        var note = "Population std over seeds; the best mean of each row in bold; (n=k) marks a cell with fewer seeds than its group."
+        var note = "Population std over seeds; the best mean of each row in bold; (n=k) marks a cell with fewer seeds than its group, and a cell of one seed, which shows its value alone."
         let scored = tasks.filter { ScoreNormaliser.maximum(for: $0) != nil }
         guard !scored.isEmpty else { return note }
         note += " Mean normalised score: the mean over tasks of the cell's mean return / \(Int(ScoreNormaliser.controlSuiteMaximum))"

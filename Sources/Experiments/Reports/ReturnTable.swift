@@ -30,9 +30,11 @@ struct ReturnTable {
             let texts = zip(row, means).enumerated().map { i, pair -> String in
                 guard let cell = pair.0, let mean = pair.1 else { return "—" }
                 let std = ExperimentReport.meanStd(cell.values).1
-                var text = String(format: "%.1f ± %.1f", mean, std)
+                // One seed has no spread to show: its value alone, always marked n=1.
+                let single = cell.values.count == 1
+                var text = single ? String(format: "%.1f", mean) : String(format: "%.1f ± %.1f", mean, std)
                 if best.contains(i) { text = "**\(text)**" }
-                if alwaysShowCount || cell.values.count < cell.seeds { text += " (n=\(cell.values.count))" }
+                if alwaysShowCount || single || cell.values.count < cell.seeds { text += " (n=\(cell.values.count))" }
                 return text
             }
             lines.append("| \(task) | " + texts.joined(separator: " | ") + " |")

@@ -58,6 +58,21 @@ struct ExperimentReportTests {
         #expect(Self.report(sweep).stepTable(at: 15).contains("| cheetah-run | — | — |"))
     }
 
+    @Test("A cell of one seed shows its value alone, marked n=1, and can still be the row's best")
+    func singleSeedCell() throws {
+        let sweep = try SyntheticSweep("report-single")
+        defer { sweep.remove() }
+        for seed in 0 ..< 3 {
+            try sweep.run("cheetah-run", "sac", seed: seed, steps: 20, evaluations: [(20, 100 * Double(seed + 1))], wallSeconds: 60)
+        }
+        try sweep.run("cheetah-run", "dqs", seed: 0, steps: 20, evaluations: [(20, 321)], wallSeconds: 60)
+        let (runs, skipped) = RunRecord.loadAll(under: [sweep.root.appendingPathComponent("runs")])
+        #expect(skipped.isEmpty && runs.count == 4)
+        let table = ExperimentReport(runs: runs).stepTable(at: 20)
+        #expect(table.contains("| cheetah-run | **321.0** (n=1) | 200.0 ± 81.6 |"), "\(table)")
+        #expect(!table.contains("± 0.0"))
+    }
+
     @Test("The normalised row averages return / 1000 over DeepMind Control tasks only, and says so")
     func normalisedRow() throws {
         #expect(ScoreNormaliser.maximum(for: "walker-run") == 1000)
