@@ -35,6 +35,10 @@ def our_returns(folder: Path):
         return {int(r["step"]): float(r["eval/return"]) for r in csv.DictReader(f) if r.get("eval/return")}
 
 
+# How the docs spell each agent (the folders use lower case).
+AGENT_NAMES = {"rfm": "RFM", "sac": "SAC", "qsm": "QSM", "dqs": "DQS", "maxentdp": "MaxEntDP", "qvpo": "QVPO"}
+
+
 def cell(values):
     if not values:
         return "—"
@@ -79,7 +83,7 @@ def main():
                 o = [r[step] for r in mine if step in r]
                 p_value = permutation_p(a, o)
                 shown = "—" if p_value is None else f"{p_value:.2f}"
-                print(f"| {task_dir.name} | {agent_dir.name.upper()} | {step:,} | {cell(a)} | {cell(o)} | {shown} |")
+                print(f"| {task_dir.name} | {AGENT_NAMES.get(agent_dir.name, agent_dir.name)} | {step:,} | {cell(a)} | {cell(o)} | {shown} |")
 
 
 if __name__ == "__main__":
